@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := build/uv/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced
+STATIC := src/waaah/web/static/index.html
+export WAAAH_TEST_POSTGRES_URL ?=
+
+.PHONY: run test setup dashboard browser lint bench clean
+
+run: setup dashboard
+	$(VENV)/bin/waaah serve
+
+test: setup dashboard browser
+	$(VENV)/bin/python -m pytest -q
+
+setup: $(STAMP)
+
+$(UV):
+	python3 -m venv build/uv
+	build/uv/bin/pip install -q "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+dashboard: $(STATIC)
+
+$(STATIC): $(shell find dashboard -type f -not -path '*/node_modules/*' 2>/dev/null)
+	@if [ -f dashboard/package.json ]; then cd dashboard && npm ci --no-audit --no-fund && npm run build; \
+	else mkdir -p $(dir $(STATIC)) && echo '<!doctype html><title>waaah</title>' > $(STATIC); fi
+
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it downloads nothing).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf build $(VENV) src/waaah/web/static dashboard/node_modules

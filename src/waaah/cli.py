@@ -1,0 +1,45 @@
+"""The `waaah` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from waaah.config import load_settings
+from waaah.errors import WaaahError
+
+
+def serve(_: argparse.Namespace) -> int:
+    import uvicorn
+
+    from waaah.web.app import create_app
+
+    settings = load_settings()
+    if settings.api_key_created:
+        print(f"waaah: created an API key in ~/.waaah/credentials.json: {settings.api_key}", flush=True)
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"waaah: dashboard at {base}/admin/?key={settings.api_key}", flush=True)
+    print(f"waaah: store {settings.database_url}", flush=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
+                lifespan="on")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="waaah", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the hub server").set_defaults(run=serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except WaaahError as exc:
+        print(f"waaah: {exc.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

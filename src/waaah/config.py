@@ -1,0 +1,154 @@
+"""Settings: one frozen object read from the environment once, with every default in this file."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from waaah.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the server reads, with its default and what it does."""
+
+    env: str
+    default: str
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("WAAAH_API_KEY", "(read or created in ~/.waaah/credentials.json)",
+            "Shared secret for REST, MCP and Socket.IO clients."),
+    Setting("WAAAH_PORT", "3000", "Listen port (checked before PORT)."),
+    Setting("PORT", "3000", "Listen port when WAAAH_PORT is unset."),
+    Setting("WAAAH_HOST", "127.0.0.1", "Listen address."),
+    Setting("WAAAH_DATABASE_URL", "sqlite:///./data/waaah.db",
+            "Store URL: sqlite:///path or postgresql://user@host/db."),
+    Setting("DB_PATH", "./data/waaah.db", "SQLite file (reference name); used when WAAAH_DATABASE_URL is unset."),
+    Setting("WAAAH_PROMPT_TIMEOUT", "290", "Default wait_for_prompt long-poll timeout in seconds."),
+    Setting("WAAAH_CORS_ORIGINS", "", "Comma-separated origins allowed cross-origin; empty means same origin only."),
+    Setting("WAAAH_MAX_BODY_BYTES", "2097152", "Largest accepted request body in bytes (413 above)."),
+    Setting("WAAAH_ACK_TIMEOUT", "30", "Seconds a reserved task waits for ack_task before it is requeued."),
+    Setting("WAAAH_AGENT_OFFLINE_AFTER", "300", "Seconds without contact after which an agent is OFFLINE and its tasks requeued."),
+    Setting("WAAAH_SCHEDULER_TICK", "5", "Seconds between scheduler passes when nothing wakes it earlier."),
+    Setting("WAAAH_EVENT_RETENTION", "86400", "Seconds of event log kept for resume (request:sync since=...)."),
+    Setting("WAAAH_REQUIRE_REVIEW", "auto",
+            "Which tasks need review before COMPLETED: auto (code-writing/test-writing), always, never."),
+    Setting("WAAAH_SYNC_FINISHED_LIMIT", "100", "Finished tasks included in sync:full (older ones page in over REST)."),
+    Setting("WAAAH_HOME", "~/.waaah", "Folder of credentials.json."),
+)
+
+DEFAULTS: dict[str, str] = {s.env: s.default for s in SETTINGS}
+REVIEW_MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server is configured with; built once by `load_settings`."""
+
+    api_key: str
+    database_url: str
+    host: str = "127.0.0.1"
+    port: int = 3000
+    prompt_timeout: float = 290.0
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 2 * 1024 * 1024
+    ack_timeout: float = 30.0
+    agent_offline_after: float = 300.0
+    scheduler_tick: float = 5.0
+    event_retention: float = 86400.0
+    require_review: str = "auto"
+    sync_finished_limit: int = 100
+    api_key_created: bool = field(default=False, compare=False)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from `env` (default: the process environment)."""
+    env = os.environ if env is None else env
+    home = Path(_get(env, "WAAAH_HOME")).expanduser()
+    api_key, created = _resolve_api_key(env, home)
+    review = _get(env, "WAAAH_REQUIRE_REVIEW")
+    if review not in REVIEW_MODES:
+        raise ConfigError(f"WAAAH_REQUIRE_REVIEW must be one of {', '.join(REVIEW_MODES)}, got {review!r}")
+    return Settings(
+        api_key=api_key,
+        api_key_created=created,
+        database_url=_database_url(env),
+        host=_get(env, "WAAAH_HOST"),
+        port=_int(env, "WAAAH_PORT", env.get("PORT") or DEFAULTS["PORT"]),
+        prompt_timeout=_float(env, "WAAAH_PROMPT_TIMEOUT"),
+        cors_origins=tuple(o.strip() for o in _get(env, "WAAAH_CORS_ORIGINS").split(",") if o.strip()),
+        max_body_bytes=_int(env, "WAAAH_MAX_BODY_BYTES"),
+        ack_timeout=_float(env, "WAAAH_ACK_TIMEOUT"),
+        agent_offline_after=_float(env, "WAAAH_AGENT_OFFLINE_AFTER"),
+        scheduler_tick=_float(env, "WAAAH_SCHEDULER_TICK"),
+        event_retention=_float(env, "WAAAH_EVENT_RETENTION"),
+        require_review=review,
+        sync_finished_limit=_int(env, "WAAAH_SYNC_FINISHED_LIMIT"),
+    )
+
+
+def credentials_path(home: Path) -> Path:
+    return home / "credentials.json"
+
+
+def read_saved_api_key(home: Path) -> str | None:
+    """The key in the credentials file, or None when it is missing or unreadable."""
+    try:
+        data = json.loads(credentials_path(home).read_text())
+    except (OSError, ValueError):
+        return None
+    key = data.get("api-key") if isinstance(data, dict) else None
+    return key if isinstance(key, str) and key else None
+
+
+def _resolve_api_key(env: Mapping[str, str], home: Path) -> tuple[str, bool]:
+    if env.get("WAAAH_API_KEY"):
+        return env["WAAAH_API_KEY"], False
+    saved = read_saved_api_key(home)
+    if saved:
+        return saved, False
+    key = "waaah-" + secrets.token_hex(24)
+    path = credentials_path(home)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"api-key": key}, indent=2))
+        path.chmod(0o600)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc}; set WAAAH_API_KEY instead") from exc
+    return key, True
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    if env.get("WAAAH_DATABASE_URL"):
+        return env["WAAAH_DATABASE_URL"]
+    return f"sqlite:///{env.get('DB_PATH') or DEFAULTS['DB_PATH']}"
+
+
+def _get(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name)
+    return DEFAULTS[name] if value is None else value
+
+
+def _int(env: Mapping[str, str], name: str, default: str | None = None) -> int:
+    raw = env.get(name) or default or DEFAULTS[name]
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], name: str) -> float:
+    raw = env.get(name) or DEFAULTS[name]
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    return value

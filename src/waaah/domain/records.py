@@ -1,0 +1,98 @@
+"""Records that hang off tasks and agents: messages, history, review comments, system prompts, events."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Any
+
+JSON = dict[str, Any]
+_BASE36 = string.digits + string.ascii_lowercase
+
+
+def random_suffix(length: int) -> str:
+    return "".join(secrets.choice(_BASE36) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class Message:
+    """A line in a task's conversation: a comment, a progress report, an answer, a review verdict."""
+
+    id: str
+    task_id: str
+    role: str
+    content: str
+    timestamp: int
+    is_read: bool = True
+    reply_to: str | None = None
+    meta: JSON | None = None
+
+    @staticmethod
+    def new_id(now: int) -> str:
+        return f"msg-{now}-{random_suffix(6)}"
+
+    @property
+    def is_unread_comment(self) -> bool:
+        return (self.role == "user" and not self.is_read
+                and (self.meta or {}).get("messageType") == "comment")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    task_id: str
+    timestamp: int
+    status: str
+    agent_id: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    id: str
+    task_id: str
+    file_path: str
+    content: str
+    author_role: str
+    created_at: int
+    line_number: int | None = None
+    author_id: str | None = None
+    thread_id: str | None = None
+    resolved: bool = False
+    resolved_by: str | None = None
+
+    @staticmethod
+    def new_id(now: int) -> str:
+        return f"rc_{now}_{random_suffix(9)}"
+
+
+@dataclass(frozen=True)
+class SystemPrompt:
+    agent_id: str
+    prompt_type: str
+    message: str
+    created_at: int
+    payload: JSON | None = None
+    priority: str = "normal"
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the durable event log. `name` is generic (`task:updated`); `entity_id` names the subject."""
+
+    seq: int
+    name: str
+    entity_id: str
+    payload: JSON
+    created_at: int
+
+    @property
+    def scoped_name(self) -> str:
+        """The name with the subject's id in it: `task:{id}:updated`, `agent:{id}:status`."""
+        kind, _, action = self.name.partition(":")
+        return f"{kind}:{self.entity_id}:{action}"
+
+    def wire_payload(self) -> JSON:
+        """What clients receive: the payload with its `seq`."""
+        return {**self.payload, "seq": self.seq}

@@ -1,0 +1,122 @@
+"""The JSON shapes clients see (contract §6), built from domain records. Pure; no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from waaah.domain.agents import Agent
+from waaah.domain.records import HistoryEntry, Message, ReviewComment
+from waaah.domain.tasks import Task
+
+JSON = dict[str, Any]
+
+
+def task_fields(task: Task) -> JSON:
+    """Every field of a task except its messages and history. Absent values are None (sent as null)."""
+    return {
+        "id": task.id,
+        "command": "execute_prompt",
+        "prompt": task.prompt,
+        "title": task.title,
+        "status": task.status.value,
+        "priority": task.priority,
+        "from": {"type": task.from_type, "id": task.from_id, "name": task.from_name},
+        "to": {"agentId": task.to_agent_id or task.assigned_to,
+               "requiredCapabilities": list(task.required_capabilities),
+               "workspaceId": task.to_workspace_id},
+        "assignedTo": task.assigned_to,
+        "context": task.context,
+        "workspaceContext": task.workspace_context,
+        "response": task.response,
+        "dependencies": list(task.dependencies),
+        "images": list(task.images),
+        "createdAt": task.created_at,
+        "updatedAt": task.updated_at,
+        "completedAt": task.completed_at,
+        "source": task.source,
+        "requiresReview": task.requires_review,
+        "approvedAt": task.approved_at,
+        "blockedReason": task.blocked_reason,
+    }
+
+
+def task_json(task: Task, messages: Iterable[Message] = (), history: Iterable[HistoryEntry] = ()) -> JSON:
+    """The full task, as GET /admin/tasks/{id} returns it and `task:{id}:created` carries it."""
+    return {**task_fields(task), "messages": [message_json(m) for m in messages],
+            "history": [history_json(h) for h in history]}
+
+
+def task_card(task: Task) -> JSON:
+    """The compact card `sync:full` carries: what a board column needs; details come over REST."""
+    card: JSON = {"id": task.id, "status": task.status.value, "title": task.title or _excerpt(task.prompt),
+                  "priority": task.priority, "createdAt": task.created_at, "updatedAt": task.updated_at}
+    optional = {"assignedTo": task.assigned_to, "completedAt": task.completed_at,
+                "dependencies": list(task.dependencies), "blockedReason": task.blocked_reason,
+                "requiredCapabilities": list(task.required_capabilities)}
+    card.update({k: v for k, v in optional.items() if v})
+    return card
+
+
+def _excerpt(text: str, limit: int = 80) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def changed_fields(old: JSON, new: JSON) -> JSON:
+    """The keys whose values differ, with the new values (None for a cleared one)."""
+    return {k: v for k, v in new.items() if old.get(k) != v}
+
+
+def message_json(m: Message) -> JSON:
+    out: JSON = {"id": m.id, "taskId": m.task_id, "role": m.role, "content": m.content,
+                 "timestamp": m.timestamp, "isRead": m.is_read}
+    if m.reply_to:
+        out["replyTo"] = m.reply_to
+    if m.meta is not None:
+        out["metadata"] = m.meta
+    return out
+
+
+def history_json(h: HistoryEntry) -> JSON:
+    out: JSON = {"timestamp": h.timestamp, "status": h.status}
+    if h.agent_id:
+        out["agentId"] = h.agent_id
+    if h.message:
+        out["message"] = h.message
+    return out
+
+
+def review_comment_json(c: ReviewComment) -> JSON:
+    return {"id": c.id, "taskId": c.task_id, "filePath": c.file_path, "lineNumber": c.line_number,
+            "content": c.content, "authorRole": c.author_role, "authorId": c.author_id,
+            "threadId": c.thread_id, "resolved": 1 if c.resolved else 0, "resolvedBy": c.resolved_by,
+            "createdAt": c.created_at}
+
+
+def agent_json(agent: Agent, current_tasks: Iterable[str] = (), pending_prompts: int = 0) -> JSON:
+    return {
+        "id": agent.id,
+        "displayName": agent.display_name,
+        "role": agent.role or "",
+        "status": agent.status.value,
+        "lastSeen": agent.last_seen,
+        "createdAt": agent.created_at,
+        "currentTasks": list(current_tasks),
+        "capabilities": list(agent.capabilities),
+        "color": agent.color,
+        "workspaceContext": agent.workspace_context,
+        "source": agent.source,
+        "evictionRequested": agent.eviction_requested,
+        "pendingPrompts": pending_prompts,
+    }
+
+
+def agent_changes(old: JSON | None, new: JSON) -> JSON:
+    """An `agent:{id}:status` payload: id, status, lastSeen and currentTasks always, plus what changed."""
+    base = {k: new[k] for k in ("id", "status", "lastSeen", "currentTasks")}
+    return {**base, **(new if old is None else changed_fields(old, new))}
+
+
+def by_id(records: Iterable[Task]) -> Mapping[str, Task]:
+    return {r.id: r for r in records}

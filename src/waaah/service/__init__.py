@@ -1,0 +1,26 @@
+"""The service: the only code that writes. `Hub` gathers its parts."""
+
+from __future__ import annotations
+
+from waaah.bus import Bus
+from waaah.config import Settings
+from waaah.service.agents import AgentOps
+from waaah.service.core import Clock, Core, wall_clock_ms
+from waaah.service.tasks import NewTask, TaskOps
+from waaah.service.work import WorkOps
+from waaah.store.base import Store
+
+__all__ = ["Hub", "NewTask"]
+
+
+class Hub:
+    """The service facade: `hub.tasks`, `hub.work` and `hub.agents` are every write there is."""
+
+    def __init__(self, store: Store, bus: Bus, settings: Settings, clock: Clock = wall_clock_ms) -> None:
+        self.core = Core(store, bus, settings, clock)
+        self.store = store
+        self.bus = bus
+        self.settings = settings
+        self.tasks = TaskOps(self.core)
+        self.work = WorkOps(self.core)
+        self.agents = AgentOps(self.core, self.work)

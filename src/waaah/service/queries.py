@@ -1,0 +1,83 @@
+"""Reads for the transports: task details, lists, agents, the event log. Never writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from waaah.domain.lifecycle import BUSY, DISPATCHABLE, TERMINAL, Status
+from waaah.domain.records import Event
+from waaah.domain.tasks import Task
+from waaah.domain.views import JSON, agent_json, review_comment_json, task_json
+from waaah.service.core import need_task
+from waaah.store.base import Reader, Store, TaskQuery
+
+EVENT_PAGE_MAX = 1000
+
+
+async def tasks_json(tx: Reader, tasks: Sequence[Task]) -> list[JSON]:
+    ids = [t.id for t in tasks]
+    messages, history = await tx.messages_for(ids), await tx.history_for(ids)
+    return [task_json(t, messages.get(t.id, []), history.get(t.id, [])) for t in tasks]
+
+
+def parse_status_filter(raw: str | None) -> list[Status] | None:
+    """`ACTIVE`, one status or a comma-separated list; unknown names match nothing."""
+    if not raw:
+        return None
+    if raw.strip().upper() == "ACTIVE":
+        return [s for s in Status if s not in TERMINAL and s is not Status.BLOCKED]
+    names = {n.strip() for n in raw.split(",") if n.strip()}
+    return [s for s in Status if s.value in names]
+
+
+class Queries:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def task(self, task_id: str) -> JSON:
+        async with self.store.read() as tx:
+            return (await tasks_json(tx, [await need_task(tx, task_id)]))[0]
+
+    async def task_record(self, task_id: str) -> Task:
+        async with self.store.read() as tx:
+            return await need_task(tx, task_id)
+
+    async def tasks(self, query: TaskQuery) -> tuple[list[JSON], int]:
+        async with self.store.read() as tx:
+            found, total = await tx.find_tasks(query)
+            return await tasks_json(tx, found), total
+
+    async def dispatchable(self, limit: int) -> list[Task]:
+        async with self.store.read() as tx:
+            found, _ = await tx.find_tasks(TaskQuery(statuses=DISPATCHABLE, limit=limit, newest_first=False))
+            return found
+
+    async def agents(self) -> list[JSON]:
+        async with self.store.read() as tx:
+            out = []
+            for agent in await tx.list_agents():
+                held = await tx.tasks_of_agent(agent.id, BUSY)
+                out.append(agent_json(agent, [t.id for t in held], await tx.count_system_prompts(agent.id)))
+            return out
+
+    async def review_comments(self, task_id: str, unresolved_only: bool = False) -> list[JSON]:
+        async with self.store.read() as tx:
+            await need_task(tx, task_id)
+            return [review_comment_json(c) for c in await tx.review_comments(task_id, unresolved_only)]
+
+    async def events(self, since: int, limit: int) -> dict[str, Any]:
+        """A page of the event log after `since`; `complete` is false when older events were pruned."""
+        async with self.store.read() as tx:
+            page: list[Event] = await tx.events_after(since, min(limit, EVENT_PAGE_MAX))
+            oldest, last = await tx.oldest_seq(), await tx.last_seq()
+        complete = since >= last or (oldest is not None and oldest <= since + 1)
+        return {"events": [{"seq": e.seq, "name": e.scoped_name, "type": e.name, "payload": e.wire_payload(),
+                            "createdAt": e.created_at} for e in page],
+                "lastSeq": last, "complete": complete}
+
+    async def stats(self) -> JSON:
+        async with self.store.read() as tx:
+            _, total = await tx.find_tasks(TaskQuery(limit=0))
+            _, completed = await tx.find_tasks(TaskQuery(statuses=[Status.COMPLETED], limit=0))
+            return {"total": total, "completed": completed}

@@ -1,0 +1,69 @@
+"""REST routes for agents, workspaces, stats and the event log (contract §3.2, §3.5)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+
+from waaah.domain.capabilities import STANDARD_CAPABILITIES
+from waaah.domain.views import JSON
+from waaah.errors import NotFound
+from waaah.web.schemas import AgentEvictBody, EvictBody
+from waaah.web.tasks_api import hub_of, queries_of
+
+router = APIRouter(prefix="/admin", tags=["agents"])
+
+
+@router.get("/agents/status", summary="Every known agent with its live status")
+async def agents_status(request: Request) -> list[JSON]:
+    return await queries_of(request).agents()
+
+
+@router.post("/evict", summary="Evict an agent (delivered at once to a waiting agent)")
+async def evict(body: EvictBody, request: Request) -> JSON:
+    await hub_of(request).agents.evict(body.agentId, body.reason, body.action)
+    return {"success": True, "message": f"Eviction queued for {body.agentId}"}
+
+
+@router.post("/agents/{agent_id}/evict", summary="Evict one agent")
+async def evict_agent(agent_id: str, request: Request, body: AgentEvictBody | None = None) -> JSON:
+    body = body or AgentEvictBody()
+    await hub_of(request).agents.evict(agent_id, body.reason or "Admin requested eviction", body.action)
+    return {"success": True, "message": f"Eviction requested for {agent_id}"}
+
+
+@router.get("/capabilities", summary="The standard capabilities")
+async def capabilities() -> JSON:
+    return {"capabilities": [c for c in STANDARD_CAPABILITIES if c != "general-purpose"]}
+
+
+def _workspace_keys(agent: JSON) -> list[str]:
+    context = agent.get("workspaceContext") or {}
+    return [v for v in (context.get("path"), context.get("repoId")) if isinstance(v, str) and v]
+
+
+@router.get("/workspaces", summary="Workspaces that registered agents work in")
+async def workspaces(request: Request) -> list[JSON]:
+    agents = await queries_of(request).agents()
+    keys = list(dict.fromkeys(k[0] for k in (_workspace_keys(a) for a in agents) if k))
+    return [{"path": key, "agentCount": sum(1 for a in agents if key in _workspace_keys(a))} for key in keys]
+
+
+@router.get("/workspaces/{workspace_id:path}/capabilities", summary="Capabilities present in a workspace")
+async def workspace_capabilities(workspace_id: str, request: Request) -> JSON:
+    agents = [a for a in await queries_of(request).agents() if workspace_id in _workspace_keys(a)]
+    if not agents:
+        raise NotFound("No agents found in workspace", workspaceId=workspace_id)
+    caps = list(dict.fromkeys(c for a in agents for c in a["capabilities"]))
+    return {"capabilities": caps, "hasSpecWriting": "spec-writing" in caps or "doc-writing" in caps,
+            "hasCodeWriting": "code-writing" in caps}
+
+
+@router.get("/stats", summary="Task counts")
+async def stats(request: Request) -> JSON:
+    return await queries_of(request).stats()
+
+
+@router.get("/events", summary="A page of the durable event log after `since`")
+async def events(request: Request, since: int = Query(0, ge=0),
+                 limit: int = Query(100, ge=1, le=1000)) -> JSON:
+    return await queries_of(request).events(since, limit)

@@ -1,0 +1,57 @@
+"""Maps every error to the one JSON shape `{"error", "code", ...}`; no HTML error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from waaah.errors import BadRequest, NotFound, WaaahError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(error: WaaahError) -> JSONResponse:
+    return JSONResponse(error.to_json(), status_code=error.status)
+
+
+def _validation_error(exc: RequestValidationError) -> BadRequest:
+    first = exc.errors()[0] if exc.errors() else {}
+    if first.get("type") == "json_invalid":
+        return BadRequest("Malformed JSON body: " + str(first.get("ctx", {}).get("error", "")).strip(),
+                          field="body")
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+    name = ".".join(loc) or "body"
+    message = str(first.get("msg", "invalid value"))
+    if first.get("type") == "missing":
+        message = "required"
+    return BadRequest(f"{name}: {message}", field=name)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WaaahError)
+    async def on_waaah_error(_: Request, exc: WaaahError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(_validation_error(exc))
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return error_response(NotFound(f"No route {request.method} {request.url.path}"))
+        error = WaaahError(str(exc.detail))
+        error.status = exc.status_code
+        error.code = "HTTP_ERROR"
+        return error_response(error)
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        error = WaaahError("Internal error; the request changed nothing that was not committed")
+        error.status, error.code = 500, "INTERNAL"
+        return error_response(error)

@@ -1,0 +1,172 @@
+"""REST routes for tasks and reviews (contract §3.3–3.4), each a parse → one service call → serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from waaah.domain.lifecycle import Actor
+from waaah.domain.views import JSON, review_comment_json
+from waaah.errors import NotFound
+from waaah.service import Hub, NewTask
+from waaah.service.queries import Queries, parse_status_filter
+from waaah.store.base import TaskQuery
+from waaah.web.schemas import (
+    AnswerBody,
+    CommentBody,
+    EnqueueBody,
+    PatchBody,
+    RejectBody,
+    ResolveBody,
+    ReviewCommentBody,
+    UnblockBody,
+)
+
+router = APIRouter(prefix="/admin", tags=["tasks"])
+SOURCES = {"UI": ("dashboard", "Dashboard UI"), "CLI": ("admin", "AdminUser"), "Agent": ("admin", "AdminUser")}
+
+
+def hub_of(request: Request) -> Hub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+def queries_of(request: Request) -> Queries:
+    return request.app.state.queries  # type: ignore[no-any-return]
+
+
+@router.post("/enqueue", summary="Create a task")
+async def enqueue(body: EnqueueBody, request: Request) -> JSON:
+    source = body.source if body.source in SOURCES else "CLI"
+    from_id, from_name = SOURCES[source]
+    context = {**(body.context or {}), **({"workspaceId": body.workspaceId} if body.workspaceId else {})}
+    task = await hub_of(request).tasks.create(NewTask(
+        prompt=body.prompt, priority=body.priority, title=body.title, workspace_id=body.workspaceId,
+        agent_hint=body.agentId, capabilities=tuple(body.requiredCapabilities),
+        dependencies=tuple(body.dependencies), context=context or None,
+        images=tuple(i.model_dump(exclude_none=True) for i in body.images), source=source,
+        from_id=from_id, from_name=from_name, requires_review=body.requiresReview))
+    return {"success": True, "taskId": task.id, "status": task.status.value}
+
+
+@router.get("/tasks", summary="List tasks (newest first); the total is in X-Total-Count")
+async def list_tasks(request: Request, response: Response, status: str | None = None,
+                     excludeTerminal: bool = False, active: bool = False, q: str | None = None,
+                     agentId: str | None = None, limit: int = Query(50, ge=0, le=1000),
+                     offset: int = Query(0, ge=0)) -> list[JSON]:
+    statuses = parse_status_filter(status or ("ACTIVE" if excludeTerminal or active else None))
+    query = TaskQuery(statuses=statuses, agent_id=agentId, search=(q or "").strip() or None,
+                      limit=limit or None, offset=offset)
+    tasks, total = await queries_of(request).tasks(query)
+    response.headers["X-Total-Count"] = str(total)
+    return tasks
+
+
+@router.get("/tasks/history", include_in_schema=False)
+async def tasks_history(request: Request) -> RedirectResponse:
+    query = request.url.query
+    return RedirectResponse("/admin/tasks" + (f"?{query}" if query else ""), status_code=301)
+
+
+@router.get("/tasks/{task_id}", summary="One task with its messages and history")
+async def get_task(task_id: str, request: Request) -> JSON:
+    return await queries_of(request).task(task_id)
+
+
+@router.patch("/tasks/{task_id}", summary="Edit a task's description (not its status)")
+async def patch_task(task_id: str, body: PatchBody, request: Request) -> JSON:
+    given = body.model_dump(exclude_unset=True)
+    names = {"prompt": "prompt", "title": "title", "priority": "priority", "context": "context",
+             "workspaceContext": "workspace_context", "requiresReview": "requires_review"}
+    changes: dict[str, Any] = {names[k]: v for k, v in given.items() if k in names}
+    to = given.get("to") or {}
+    caps = given.get("requiredCapabilities", to.get("requiredCapabilities"))
+    if caps is not None:
+        changes["required_capabilities"] = tuple(caps)
+    for key, column in (("agentId", "to_agent_id"), ("workspaceId", "to_workspace_id")):
+        if key in to:
+            changes[column] = to[key]
+    for key in ("dependencies", "images"):
+        if key in given:
+            changes[key] = tuple(given[key])
+    await hub_of(request).tasks.edit(task_id, changes)
+    return await queries_of(request).task(task_id)
+
+
+@router.post("/tasks/{task_id}/cancel", summary="Cancel an unfinished task")
+async def cancel_task(task_id: str, request: Request) -> JSON:
+    await hub_of(request).tasks.cancel(task_id)
+    return {"success": True, "taskId": task_id}
+
+
+@router.delete("/tasks/{task_id}", summary="Delete (cancel and hide) a task")
+async def delete_task(task_id: str, request: Request) -> JSON:
+    await hub_of(request).tasks.delete(task_id)
+    return {"success": True, "taskId": task_id}
+
+
+@router.post("/tasks/{task_id}/retry", summary="Queue a failed, cancelled or stuck task again")
+async def retry_task(task_id: str, request: Request) -> JSON:
+    await hub_of(request).tasks.retry(task_id)
+    return {"success": True, "taskId": task_id}
+
+
+@router.post("/tasks/{task_id}/approve", summary="Approve a task in review")
+async def approve_task(task_id: str, request: Request) -> JSON:
+    await hub_of(request).tasks.approve(task_id)
+    return {"success": True, "message": "Task approved and queued for merge."}
+
+
+@router.post("/tasks/{task_id}/reject", summary="Reject a task in review, with feedback")
+async def reject_task(task_id: str, request: Request, body: RejectBody | None = None) -> JSON:
+    await hub_of(request).tasks.reject(task_id, (body.feedback if body else None) or None)
+    return {"success": True, "message": "Task rejected and returned to queue"}
+
+
+@router.post("/tasks/{task_id}/unblock", summary="Unblock a BLOCKED task with a reason")
+async def unblock_task(task_id: str, body: UnblockBody, request: Request) -> JSON:
+    await hub_of(request).tasks.answer(task_id, body.reason.strip(), Actor.ADMIN, prefix="[UNBLOCK] ")
+    return {"success": True, "taskId": task_id}
+
+
+@router.post("/tasks/{task_id}/answer", summary="Answer a blocked task's question")
+async def answer_task(task_id: str, body: AnswerBody, request: Request) -> JSON:
+    await hub_of(request).tasks.answer(task_id, body.answer, Actor.ADMIN)
+    return {"success": True, "taskId": task_id}
+
+
+@router.post("/tasks/{task_id}/comments", summary="Comment on a task (delivered to its agent)")
+async def comment_task(task_id: str, body: CommentBody, request: Request) -> JSON:
+    images = [i.model_dump(exclude_none=True) for i in body.images]
+    message = await hub_of(request).tasks.comment(task_id, body.content, body.replyTo, images)
+    return {"success": True, "id": message.id}
+
+
+@router.get("/tasks/{task_id}/diff", summary="The diff submitted for review")
+async def task_diff(task_id: str, request: Request) -> JSON:
+    task = await queries_of(request).task_record(task_id)
+    diff = (task.response or {}).get("diff")
+    if not diff:
+        raise NotFound(f"Task {task_id} has no diff yet", taskId=task_id)
+    return {"diff": diff}
+
+
+@router.get("/tasks/{task_id}/review-comments", summary="Review comments, oldest first")
+async def list_review_comments(task_id: str, request: Request, unresolvedOnly: bool = False) -> list[JSON]:
+    return await queries_of(request).review_comments(task_id, unresolvedOnly)
+
+
+@router.post("/tasks/{task_id}/review-comments", summary="Add a review comment on a file/line")
+async def add_review_comment(task_id: str, body: ReviewCommentBody, request: Request) -> JSON:
+    comment = await hub_of(request).tasks.add_review_comment(
+        task_id, body.filePath, body.content, body.lineNumber, body.threadId)
+    return {"success": True, "id": comment.id}
+
+
+@router.post("/tasks/{task_id}/review-comments/{comment_id}/resolve", summary="Resolve a review comment")
+async def resolve_review_comment(task_id: str, comment_id: str, request: Request,
+                                 body: ResolveBody | None = None) -> JSON:
+    comment = await hub_of(request).tasks.resolve_review_comment(
+        task_id, comment_id, body.response if body else None, resolved_by="dashboard")
+    return {"success": True, "comment": review_comment_json(comment)}
