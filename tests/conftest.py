@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,9 @@ from waaah.config import Settings, load_settings
 from waaah.domain.records import Event
 from waaah.service import Hub
 from waaah.store import migrate, open_store
+
+if TYPE_CHECKING:
+    from tests.live import LiveServer
 
 API_KEY = "test-key"
 POSTGRES_ENV = "WAAAH_TEST_POSTGRES_URL"
@@ -113,3 +117,12 @@ async def client(settings: Settings) -> AsyncIterator[AsyncClient]:
         async with AsyncClient(transport=transport, base_url="http://hub",
                                headers={"X-API-Key": API_KEY}) as http:
             yield http
+
+
+@pytest.fixture
+async def live(settings: Settings) -> AsyncIterator["LiveServer"]:
+    """The full app served by uvicorn on a random port, in this process."""
+    from tests.live import serve_in_process
+
+    async with serve_in_process(settings) as server:
+        yield server
