@@ -82,7 +82,7 @@ class Recorder:
 
     def __init__(self, bus: Bus) -> None:
         self.events: list[Event] = []
-        bus.subscribe(self.events.append)
+        bus.subscribe(lambda event: self.events.append(event))
 
     def take(self) -> list[Event]:
         taken, self.events = self.events, []

@@ -38,6 +38,11 @@ class Core:
         self.bus.publish(uow.events)
         return result
 
+    async def prune_events(self, before: int) -> int:
+        """Drop events older than `before` (ms) from the log; the newest event is always kept."""
+        async with self.store.write() as tx:
+            return await tx.prune_events(before)
+
 
 async def need_task(tx: Reader, task_id: str) -> Task:
     task = await tx.get_task(task_id)

@@ -4,50 +4,30 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from waaah import __version__
-from waaah.bus import Bus
 from waaah.config import Settings
-from waaah.service import Hub
-from waaah.service.queries import Queries
-from waaah.store import migrate, open_store
+from waaah.runtime import build_runtime
 from waaah.web import agents_api, tasks_api
 from waaah.web.errors import install_error_handlers
 from waaah.web.guard import Guard
 
 
-@dataclass
-class Runtime:
-    """Everything a running server holds; built in the lifespan, reachable from `app.state`."""
-
-    hub: Hub
-    queries: Queries
-
-
-async def start_runtime(settings: Settings) -> Runtime:
-    migrate(settings.database_url)
-    store = open_store(settings.database_url)
-    async with store.read() as tx:
-        bus = Bus(await tx.last_seq())
-    return Runtime(Hub(store, bus, settings), Queries(store))
-
-
 def create_app(settings: Settings) -> ASGIApp:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = await start_runtime(settings)
+        runtime = await build_runtime(settings)
         app.state.runtime = runtime
         app.state.hub = runtime.hub
         app.state.queries = runtime.queries
         try:
             yield
         finally:
-            await runtime.hub.store.close()
+            await runtime.stop()
 
     api = FastAPI(title="waaah", version=__version__, lifespan=lifespan,
                   description="Hub for a squad of autonomous AI coding agents. Every route needs the API key "

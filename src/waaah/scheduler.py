@@ -1,0 +1,141 @@
+"""The scheduler: hands queued work to waiting agents, expires leases, notices lost agents.
+
+It wakes on events (a task became dispatchable, an agent started waiting) and on a tick, stops on a
+stop signal, and has `run_once()` for tests. Decisions are the pure `pick_agent`; writes go through
+the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from waaah.domain.agents import AgentStatus, pick_agent
+from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
+from waaah.domain.records import Event
+from waaah.domain.tasks import dispatch_order
+from waaah.service import Hub
+from waaah.service.queries import Queries
+from waaah.store.base import TaskQuery
+from waaah.waiters import Waiters
+
+log = logging.getLogger(__name__)
+DISPATCH_WINDOW = 500
+PRUNE_EVERY_MS = 60_000
+_DISPATCHABLE_NAMES = {s.value for s in DISPATCHABLE}
+
+
+@dataclass
+class Report:
+    """What one pass did, for tests and logs."""
+
+    reserved: list[tuple[str, str]] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+    offline: list[str] = field(default_factory=list)
+    pruned: int = 0
+
+
+class Scheduler:
+    def __init__(self, hub: Hub, queries: Queries, waiters: Waiters) -> None:
+        self.hub = hub
+        self.queries = queries
+        self.waiters = waiters
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._last_prune = 0
+        self._unsubscribe = hub.bus.subscribe(self._on_event)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _on_event(self, event: Event) -> None:
+        payload = event.payload
+        if event.name.startswith("task:") and payload.get("status") in _DISPATCHABLE_NAMES:
+            self.wake()
+        elif event.name == "agent:status" and (payload.get("evictionRequested") or payload.get("pendingPrompts")):
+            self.waiters.nudge(event.entity_id)
+
+    async def run_once(self, full: bool = True) -> Report:
+        """One pass: leases and lost agents (when `full`), then dispatch to waiting agents."""
+        report = Report()
+        if full:
+            await self._expire_leases(report)
+            await self._find_lost_agents(report)
+            await self._prune(report)
+        await self._dispatch(report)
+        return report
+
+    async def _dispatch(self, report: Report) -> None:
+        idle = self.waiters.idle_agents()
+        if not idle:
+            return
+        tasks = sorted(await self.queries.dispatchable(DISPATCH_WINDOW), key=dispatch_order)
+        for task in tasks:
+            agent = pick_agent(task, idle)
+            if agent is None:
+                continue
+            reserved = await self.hub.work.reserve(task.id, agent.id)
+            if reserved is None:
+                continue
+            if self.waiters.deliver(agent.id, reserved):
+                report.reserved.append((task.id, agent.id))
+            else:  # the agent left between the pick and the commit
+                await self.hub.work.expire(task.id, f"Agent {agent.id} stopped waiting before delivery")
+            idle = [a for a in idle if a.id != agent.id]
+            if not idle:
+                return
+
+    async def _expire_leases(self, report: Report) -> None:
+        cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)
+        reserved, _ = await self._find(TaskQuery(statuses=RESERVED, limit=None))
+        for task in reserved:
+            if task.ack_sent_at is not None and task.ack_sent_at < cutoff:
+                agent = task.pending_ack_agent_id
+                if await self.hub.work.expire(task.id, f"Ack timeout: agent {agent} did not acknowledge"):
+                    report.expired.append(task.id)
+
+    async def _find_lost_agents(self, report: Report) -> None:
+        cutoff = self.hub.core.clock() - int(self.hub.settings.agent_offline_after * 1000)
+        async with self.hub.store.read() as tx:
+            agents = await tx.list_agents()
+        for agent in agents:
+            if agent.last_seen >= cutoff or self.waiters.is_waiting(agent.id):
+                continue
+            if agent.status is not AgentStatus.OFFLINE:
+                report.expired.extend(await self.hub.agents.mark_offline(agent.id))
+                report.offline.append(agent.id)
+
+    async def _prune(self, report: Report) -> None:
+        now = self.hub.core.clock()
+        if now - self._last_prune < PRUNE_EVERY_MS:
+            return
+        self._last_prune = now
+        report.pruned = await self.hub.core.prune_events(now - int(self.hub.settings.event_retention * 1000))
+
+    async def _find(self, query: TaskQuery) -> tuple[list, int]:  # type: ignore[type-arg]
+        async with self.hub.store.read() as tx:
+            return await tx.find_tasks(query)
+
+    async def run(self) -> None:
+        """Loop until `stop()`: a full pass on each tick, a dispatch pass on each wake."""
+        tick = self.hub.settings.scheduler_tick
+        loop = asyncio.get_running_loop()
+        next_full = loop.time()
+        while not self._stop.is_set():
+            full = loop.time() >= next_full
+            if full:
+                next_full = loop.time() + tick
+            try:
+                await self.run_once(full=full)
+            except Exception:  # the loop must survive a bad pass; the next tick retries
+                log.exception("scheduler pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_full - loop.time()))
+            self._wake.clear()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._unsubscribe()

@@ -1,0 +1,67 @@
+"""Agents inside wait_for_prompt in this process, each with a future the scheduler resolves."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+
+from waaah.domain.agents import Agent
+from waaah.domain.tasks import Task
+
+_order = itertools.count()
+
+
+@dataclass(eq=False)
+class Waiter:
+    agent: Agent
+    order: int = field(default_factory=lambda: next(_order))
+    future: asyncio.Future[Task | None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+    def reset(self) -> None:
+        if self.future.done():
+            self.future = asyncio.get_running_loop().create_future()
+
+
+class Waiters:
+    """A waiting agent is resolved with a reserved Task, or with None when it should look again
+    (an eviction or a system prompt was queued for it)."""
+
+    def __init__(self) -> None:
+        self._by_agent: dict[str, Waiter] = {}
+
+    def add(self, agent: Agent) -> Waiter:
+        previous = self._by_agent.get(agent.id)
+        if previous is not None and not previous.future.done():
+            previous.future.set_result(None)  # the same agent polling twice: the older call re-checks
+        waiter = Waiter(agent)
+        self._by_agent[agent.id] = waiter
+        return waiter
+
+    def remove(self, waiter: Waiter) -> None:
+        if self._by_agent.get(waiter.agent.id) is waiter:
+            del self._by_agent[waiter.agent.id]
+
+    def is_waiting(self, agent_id: str) -> bool:
+        waiter = self._by_agent.get(agent_id)
+        return waiter is not None and not waiter.future.done()
+
+    def idle_agents(self) -> list[Agent]:
+        """Agents waiting and not yet handed anything, longest-waiting first."""
+        waiting = [w for w in self._by_agent.values() if not w.future.done()]
+        return [w.agent for w in sorted(waiting, key=lambda w: w.order)]
+
+    def deliver(self, agent_id: str, task: Task) -> bool:
+        waiter = self._by_agent.get(agent_id)
+        if waiter is None or waiter.future.done():
+            return False
+        waiter.future.set_result(task)
+        return True
+
+    def nudge(self, agent_id: str) -> None:
+        waiter = self._by_agent.get(agent_id)
+        if waiter is not None and not waiter.future.done():
+            waiter.future.set_result(None)
+
+    def __len__(self) -> int:
+        return len(self._by_agent)
