@@ -54,7 +54,7 @@ async def dependency_statuses(tx: Reader, deps: tuple[str, ...]) -> dict[str, St
     found = await tx.get_tasks(deps)
     missing = [d for d in deps if d not in found or found[d].deleted_at is not None]
     if missing:
-        raise BadRequest(f"Unknown dependency task id(s): {', '.join(missing)}", field="dependencies",
+        raise BadRequest(f"dependencies: unknown task id(s) {', '.join(missing)}", field="dependencies",
                          unknown=missing)
     return {d: found[d].status for d in deps}
 
