@@ -29,6 +29,7 @@ class Waiters:
 
     def __init__(self) -> None:
         self._by_agent: dict[str, Waiter] = {}
+        self._watchers: dict[str, list[asyncio.Future[None]]] = {}
 
     def add(self, agent: Agent) -> Waiter:
         previous = self._by_agent.get(agent.id)
@@ -36,7 +37,17 @@ class Waiters:
             previous.future.set_result(None)  # the same agent polling twice: the older call re-checks
         waiter = Waiter(agent)
         self._by_agent[agent.id] = waiter
+        for watcher in self._watchers.pop(agent.id, []):
+            if not watcher.done():
+                watcher.set_result(None)
         return waiter
+
+    async def until_waiting(self, agent_id: str) -> None:
+        """Return once `agent_id` is waiting (callers bound this with a timeout)."""
+        if not self.is_waiting(agent_id):
+            watcher: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._watchers.setdefault(agent_id, []).append(watcher)
+            await watcher
 
     def remove(self, waiter: Waiter) -> None:
         if self._by_agent.get(waiter.agent.id) is waiter:

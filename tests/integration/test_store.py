@@ -1,0 +1,127 @@
+"""The store contract, run against every backend: what the service relies on from storage."""
+
+from __future__ import annotations
+
+import pytest
+
+from waaah.domain.agents import Agent, AgentStatus
+from waaah.domain.lifecycle import Status
+from waaah.domain.records import HistoryEntry, Message
+from waaah.domain.tasks import Task
+from waaah.store import TaskQuery, open_store
+
+S = Status
+
+
+def a_task(task_id: str, created_at: int, **fields: object) -> Task:
+    values: dict[str, object] = {"id": task_id, "status": S.QUEUED, "prompt": f"prompt of {task_id}",
+                                 "created_at": created_at, "updated_at": created_at}
+    values.update(fields)
+    return Task(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def store(database_url: str):
+    opened = open_store(database_url)
+    yield opened
+    await opened.close()
+
+
+async def test_a_task_round_trips_with_every_field(store) -> None:
+    task = a_task("t1", 5, title="T", priority="high", to_workspace_id="org/r", required_capabilities=("a", "b"),
+                  context={"k": [1, 2]}, images=({"dataUrl": "data:,x"},), requires_review=True,
+                  response={"diff": "d"}, assigned_to="ada")
+    async with store.write() as tx:
+        await tx.insert_task(task)
+    async with store.read() as tx:
+        assert await tx.get_task("t1") == task
+        assert await tx.get_task("missing") is None
+
+
+async def test_updates_change_only_the_given_columns_and_dependencies_are_indexed(store) -> None:
+    async with store.write() as tx:
+        await tx.insert_task(a_task("dep", 1))
+        await tx.insert_task(a_task("t1", 2, dependencies=("dep",)))
+        await tx.update_task("t1", {"status": S.BLOCKED, "blocked_reason": "dependencies"})
+    async with store.read() as tx:
+        task = await tx.get_task("t1")
+        assert (task.status, task.blocked_reason, task.prompt) == (S.BLOCKED, "dependencies", "prompt of t1")
+        assert [t.id for t in await tx.dependants("dep")] == ["t1"]
+
+
+async def test_find_filters_searches_pages_and_counts(store) -> None:
+    async with store.write() as tx:
+        for n in range(6):
+            await tx.insert_task(a_task(f"t{n}", n, status=S.COMPLETED if n % 2 else S.QUEUED,
+                                        assigned_to="ada" if n == 4 else None, title="50%_off" if n == 5 else None))
+        await tx.update_task("t0", {"deleted_at": 9})
+    async with store.read() as tx:
+        found, total = await tx.find_tasks(TaskQuery(limit=2, offset=1))
+        assert ([t.id for t in found], total) == (["t4", "t3"], 5)
+        found, total = await tx.find_tasks(TaskQuery(statuses=[S.QUEUED], newest_first=False))
+        assert ([t.id for t in found], total) == (["t2", "t4"], 2)
+        assert [t.id for t in (await tx.find_tasks(TaskQuery(agent_id="ada")))[0]] == ["t4"]
+        assert [t.id for t in (await tx.find_tasks(TaskQuery(search="PROMPT OF T3")))[0]] == ["t3"]
+        assert [t.id for t in (await tx.find_tasks(TaskQuery(search="0%_")))[0]] == ["t5"]
+        assert (await tx.find_tasks(TaskQuery(limit=0)))[1] == 5
+
+
+async def test_messages_and_history_are_rows_in_order(store) -> None:
+    async with store.write() as tx:
+        await tx.insert_task(a_task("t1", 1))
+        for n in range(3):
+            await tx.insert_message(Message(f"m{n}", "t1", "agent", f"step {n}", 10 + n, n != 1))
+            await tx.insert_history(HistoryEntry("t1", 10 + n, "IN_PROGRESS", "ada", f"h{n}"))
+        await tx.mark_read(["m1"])
+    async with store.read() as tx:
+        messages = (await tx.messages_for(["t1"]))["t1"]
+        assert [(m.content, m.is_read) for m in messages] == [("step 0", True), ("step 1", True), ("step 2", True)]
+        assert [h.message for h in (await tx.history_for(["t1", "none"]))["t1"]] == ["h0", "h1", "h2"]
+
+
+async def test_agents_round_trip_and_list_by_last_seen(store) -> None:
+    old = Agent("old", "Old", 1, 1, AgentStatus.OFFLINE, capabilities=("code-writing",))
+    new = Agent("new", "New", 1, 5, workspace_context={"type": "local", "repoId": "r"})
+    async with store.write() as tx:
+        await tx.insert_agent(old)
+        await tx.insert_agent(new)
+        await tx.update_agent("old", {"display_name": "Older"})
+    async with store.read() as tx:
+        assert [a.id for a in await tx.list_agents()] == ["new", "old"]
+        assert (await tx.get_agent("old")).display_name == "Older"
+        assert await tx.get_agent("new") == new
+
+
+async def test_event_seq_is_gapless_survives_reopening_and_rolls_back_with_its_transaction(store, database_url) -> None:
+    async with store.write() as tx:
+        first = await tx.append_event("task:created", "t1", {"id": "t1"}, 1)
+        second = await tx.append_event("task:updated", "t1", {"id": "t1", "status": None}, 2)
+    assert (first.seq, second.seq) == (1, 2)
+    with pytest.raises(RuntimeError):
+        async with store.write() as tx:
+            await tx.append_event("task:updated", "t1", {}, 3)
+            raise RuntimeError("abort")
+    await store.close()
+    reopened = open_store(database_url)
+    try:
+        async with reopened.write() as tx:
+            third = await tx.append_event("task:deleted", "t1", {"id": "t1"}, 4)
+        assert third.seq == 3
+        async with reopened.read() as tx:
+            events = await tx.events_after(0, 10)
+            assert [(e.seq, e.name, e.payload) for e in events] == [
+                (1, "task:created", {"id": "t1"}), (2, "task:updated", {"id": "t1", "status": None}),
+                (3, "task:deleted", {"id": "t1"})]
+            assert await tx.last_seq() == 3
+    finally:
+        await reopened.close()
+
+
+async def test_pruning_drops_old_events_but_keeps_the_newest(store) -> None:
+    async with store.write() as tx:
+        for n in range(1, 4):
+            await tx.append_event("agent:status", "a", {"n": n}, n)
+    async with store.write() as tx:
+        assert await tx.prune_events(before=100) == 2
+    async with store.read() as tx:
+        assert (await tx.oldest_seq(), await tx.last_seq()) == (3, 3)
