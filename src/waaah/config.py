@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WAAAH_CORS_ORIGINS", "", "Comma-separated origins allowed cross-origin; empty means same origin only."),
     Setting("WAAAH_MAX_BODY_BYTES", "2097152", "Largest accepted request body in bytes (413 above)."),
     Setting("WAAAH_ACK_TIMEOUT", "30", "Seconds a reserved task waits for ack_task before it is requeued."),
-    Setting("WAAAH_AGENT_OFFLINE_AFTER", "300", "Seconds without contact after which an agent is OFFLINE and its tasks requeued."),
+    Setting("WAAAH_AGENT_OFFLINE_AFTER", "300", "Seconds of silence before an agent is OFFLINE (its tasks requeued)."),
     Setting("WAAAH_SCHEDULER_TICK", "5", "Seconds between scheduler passes when nothing wakes it earlier."),
     Setting("WAAAH_EVENT_RETENTION", "86400", "Seconds of event log kept for resume (request:sync since=...)."),
     Setting("WAAAH_REQUIRE_REVIEW", "auto",

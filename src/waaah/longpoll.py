@@ -127,9 +127,9 @@ class LongPolls:
             done = asyncio.get_running_loop().create_future()
 
             def on_event(event: Event) -> None:
-                if event.entity_id == task_id and event.payload.get("status") in {s.value for s in FINISHED}:
-                    if not done.done():
-                        done.set_result(None)
+                finished = event.payload.get("status") in {s.value for s in FINISHED}
+                if event.entity_id == task_id and finished and not done.done():
+                    done.set_result(None)
 
             unsubscribe = self.hub.bus.subscribe(on_event)
             try:

@@ -149,7 +149,7 @@ async def _offline(hub: Hub) -> None:
 def mutating_operations() -> set[str]:
     found = set()
     for prefix, cls in (("tasks", TaskOps), ("work", WorkOps), ("agents", AgentOps)):
-        for name, member in inspect.getmembers(cls, inspect.iscoroutinefunction):
+        for name, _ in inspect.getmembers(cls, inspect.iscoroutinefunction):
             if not name.startswith("_"):
                 found.add(f"{prefix}.{name}")
     return found

@@ -164,7 +164,8 @@ class TaskOps:
             statuses = await dependency_statuses(uow.tx, task.dependencies)
             reason = dependency_block_reason(statuses)
             target = Status.BLOCKED if reason else Status.QUEUED
-            response = {"diff": task.response["diff"]} if (task.response or {}).get("diff") else None
+            diff = (task.response or {}).get("diff")
+            response = {"diff": diff} if diff else None
             new = transition(task, target, Actor.ADMIN, uow.now, assigned_to=None, response=response,
                              pending_ack_agent_id=None, ack_sent_at=None, approved_at=None,
                              blocked_reason=reason)

@@ -7,7 +7,7 @@ from typing import Any
 
 from waaah.domain.lifecycle import DISPATCHABLE, HELD, RESERVED, Actor, Status
 from waaah.domain.records import Message
-from waaah.domain.tasks import MIN_DIFF_CHARS, JSON, Task, dependency_block_reason, needs_diff, transition
+from waaah.domain.tasks import JSON, MIN_DIFF_CHARS, Task, dependency_block_reason, needs_diff, transition
 from waaah.errors import BadRequest, Conflict, NotHolder
 from waaah.service.core import Core, need_task
 from waaah.service.tasks import cascade_dependants, dependency_statuses

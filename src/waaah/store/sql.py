@@ -29,7 +29,7 @@ def to_row(record: Any) -> dict[str, Any]:
 
 
 def from_row(cls: type[R], row: sa.RowMapping) -> R:
-    values = {k: (tuple(v or ()) if k in _TUPLES else v) for k, v in row.items()}
+    values: dict[str, Any] = {k: (tuple(v or ()) if k in _TUPLES else v) for k, v in row.items()}
     if cls is Task:
         values["status"] = Status(values["status"])
     elif cls is Agent:
@@ -69,7 +69,7 @@ class SqlTx:
         return {task.id: task for task in found}
 
     async def find_tasks(self, query: TaskQuery) -> tuple[list[Task], int]:
-        where = [t.tasks.c.deleted_at.is_(None)]
+        where: list[sa.ColumnElement[bool]] = [t.tasks.c.deleted_at.is_(None)]
         if query.statuses is not None:
             where.append(t.tasks.c.status.in_([s.value for s in query.statuses]))
         if query.agent_id:
@@ -215,7 +215,7 @@ class SqlTx:
         last = await self.last_seq()
         query = sa.delete(t.events).where(t.events.c.created_at < before, t.events.c.seq < last)
         result = await self.conn.execute(query)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return int(result.rowcount or 0)
 
     async def flush(self) -> None:
         """Persist the sequence counter; called just before commit."""

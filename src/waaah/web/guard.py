@@ -34,7 +34,7 @@ def is_public(method: str, path: str) -> bool:
 
 
 def presented_key(scope: Scope) -> str | None:
-    headers = dict(scope.get("headers") or [])
+    headers: dict[bytes, bytes] = dict(scope.get("headers") or [])
     header = headers.get(b"x-api-key", b"").decode("latin-1")
     if header:
         return header
@@ -42,7 +42,8 @@ def presented_key(scope: Scope) -> str | None:
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    return (query.get("apiKey") or [None])[0]
+    values = query.get("apiKey")
+    return values[0] if values else None
 
 
 async def send_error(send: Send, error: WaaahError) -> None:

@@ -1,4 +1,4 @@
-"""REST routes for tasks and reviews (contract §3.3–3.4), each a parse → one service call → serialise."""
+"""REST routes for tasks and reviews (contract §3.3 to §3.4), each a parse → one service call → serialise."""
 
 from __future__ import annotations
 

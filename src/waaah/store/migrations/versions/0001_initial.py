@@ -17,8 +17,9 @@ depends_on = None
 Int = sa.BigInteger
 
 
-def _task_fk(**kw: object) -> sa.Column[str]:
-    return sa.Column("task_id", sa.String(64), sa.ForeignKey("tasks.id", ondelete="CASCADE"), **kw)
+def _task_fk(primary_key: bool = False, index: bool = False) -> sa.Column[str]:
+    fk = sa.ForeignKey("tasks.id", ondelete="CASCADE")
+    return sa.Column("task_id", sa.String(64), fk, primary_key=primary_key, nullable=False, index=index)
 
 
 def upgrade() -> None:
@@ -61,7 +62,7 @@ def upgrade() -> None:
     op.create_table(
         "task_messages",
         sa.Column("id", sa.String(64), primary_key=True),
-        _task_fk(nullable=False, index=True),
+        _task_fk(index=True),
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("content", sa.Text, nullable=False),
         sa.Column("timestamp", Int, nullable=False),
@@ -72,7 +73,7 @@ def upgrade() -> None:
     op.create_table(
         "task_history",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        _task_fk(nullable=False, index=True),
+        _task_fk(index=True),
         sa.Column("timestamp", Int, nullable=False),
         sa.Column("status", sa.String(32), nullable=False),
         sa.Column("agent_id", sa.String(128)),
@@ -81,7 +82,7 @@ def upgrade() -> None:
     op.create_table(
         "review_comments",
         sa.Column("id", sa.String(64), primary_key=True),
-        _task_fk(nullable=False, index=True),
+        _task_fk(index=True),
         sa.Column("file_path", sa.Text, nullable=False),
         sa.Column("line_number", sa.Integer),
         sa.Column("content", sa.Text, nullable=False),
