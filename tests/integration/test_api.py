@@ -205,3 +205,11 @@ async def test_the_key_is_accepted_from_the_query_and_health_is_public(client: A
     assert (await client.get("/health", headers={"X-API-Key": ""})).json() == {"status": "ok"}
     assert (await client.get("/admin/stats", headers={"X-API-Key": "", "Authorization": f"Bearer {API_KEY}"})
             ).status_code == 200
+
+
+async def test_eligibility_says_why_a_task_waits(client: AsyncClient) -> None:
+    first = await enqueue(client, requiredCapabilities=["test-writing"])
+    second = await enqueue(client, dependencies=[first])
+    assert (await client.get(f"/admin/tasks/{first}/eligibility")).json()["reasons"] == ["no agents are registered"]
+    blocked = (await client.get(f"/admin/tasks/{second}/eligibility")).json()
+    assert blocked["reasons"] == [f"waiting on dependency {first} (QUEUED)"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import Any
 
+from waaah.domain.eligibility import explain
 from waaah.domain.lifecycle import BUSY, DISPATCHABLE, TERMINAL, Status
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task
@@ -52,6 +53,15 @@ class Queries:
         async with self.store.read() as tx:
             found, _ = await tx.find_tasks(TaskQuery(statuses=DISPATCHABLE, limit=limit, newest_first=False))
             return found
+
+    async def eligibility(self, task_id: str, waiting: Set[str]) -> JSON:
+        async with self.store.read() as tx:
+            task = await need_task(tx, task_id)
+            deps = await tx.get_tasks(task.dependencies)
+            agents = await tx.list_agents()
+            busy = {a.id: [t.id for t in await tx.tasks_of_agent(a.id, BUSY)] for a in agents}
+        statuses = {d: deps[d].status for d in task.dependencies if d in deps}
+        return explain(task, statuses, agents, waiting, {k: v for k, v in busy.items() if v})
 
     async def agents(self) -> list[JSON]:
         async with self.store.read() as tx:

@@ -152,6 +152,12 @@ async def task_diff(task_id: str, request: Request) -> JSON:
     return {"diff": diff}
 
 
+@router.get("/tasks/{task_id}/eligibility", summary="Why a queued task is or is not being picked up")
+async def task_eligibility(task_id: str, request: Request) -> JSON:
+    waiting = {a.id for a in request.app.state.runtime.waiters.idle_agents()}
+    return await queries_of(request).eligibility(task_id, waiting)
+
+
 @router.get("/tasks/{task_id}/review-comments", summary="Review comments, oldest first")
 async def list_review_comments(task_id: str, request: Request, unresolvedOnly: bool = False) -> list[JSON]:
     return await queries_of(request).review_comments(task_id, unresolvedOnly)
