@@ -173,3 +173,27 @@ async def test_each_operation_appends_exactly_its_events(name: str, hub: Hub, re
     async with hub.store.read() as tx:
         stored = await tx.events_after(before, 100)
     assert [(e.seq, e.name, e.payload) for e in stored] == [(e.seq, e.name, e.payload) for e in events]
+
+
+async def test_a_retry_keeps_the_diff_and_sends_cleared_fields_as_null(hub: Hub, recorder: Recorder) -> None:
+    task_id = await held(hub)
+    await hub.work.respond(task_id, "a1", Status.FAILED, "tests fail", diff=DIFF)
+    recorder.take()
+    retried = await hub.tasks.retry(task_id)
+    assert retried.response == {"diff": DIFF}
+    updated = recorder.take()[0].payload
+    assert updated["assignedTo"] is None and updated["completedAt"] is None
+    assert updated["response"] == {"diff": DIFF} and updated["status"] == "QUEUED"
+
+
+async def test_an_error_appends_nothing(hub: Hub, recorder: Recorder) -> None:
+    task_id = await queued(hub)
+    before = hub.bus.last_seq
+    recorder.take()
+    with pytest.raises(Exception, match="QUEUED"):
+        await hub.tasks.approve(task_id)
+    with pytest.raises(Exception, match="not found"):
+        await hub.work.ack("task-0-nope", "a1")
+    assert recorder.take() == []
+    async with hub.store.read() as tx:
+        assert await tx.last_seq() == before
