@@ -24,6 +24,7 @@ class Bus:
         self.last_seq = last_seq
         self._subscribers: list[Subscriber] = []
         self._held: list[tuple[int, Event]] = []
+        self.on_gap: Callable[[], None] | None = None
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         self._subscribers.append(subscriber)
@@ -48,3 +49,5 @@ class Bus:
                     subscriber(event)
                 except Exception:  # one broken subscriber must not starve the others
                     log.exception("event subscriber failed on seq %s", seq)
+        if self._held and self.on_gap is not None:
+            self.on_gap()

@@ -82,7 +82,7 @@ class LongPolls:
             agent = await tx.get_agent(agent_id)
         if agent is None:  # the reference auto-registers unknown pollers (contract B-24)
             return await self.hub.agents.register(agent_id, DEFAULT_CAPABILITIES, {}, display_name=agent_id)
-        await self.hub.agents.heartbeat(agent_id, force=True)
+        await self.hub.agents.heartbeat(agent_id)
         return agent
 
     async def _pending_signal(self, agent_id: str) -> dict[str, Any] | None:

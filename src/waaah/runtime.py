@@ -13,6 +13,7 @@ from waaah.scheduler import Scheduler
 from waaah.service import Hub
 from waaah.service.queries import Queries
 from waaah.store import migrate, open_store
+from waaah.tailer import Tailer
 from waaah.waiters import Waiters
 
 
@@ -23,10 +24,12 @@ class Runtime:
     scheduler: Scheduler
     polls: LongPolls
     waiters: Waiters
+    tailer: Tailer
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def stop(self) -> None:
         self.scheduler.stop()
+        self.tailer.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -45,7 +48,9 @@ async def build_runtime(settings: Settings, run_scheduler: bool = True) -> Runti
     queries = Queries(store)
     waiters = Waiters()
     scheduler = Scheduler(hub, queries, waiters)
-    runtime = Runtime(hub, queries, scheduler, LongPolls(hub, scheduler, waiters), waiters)
+    tailer = Tailer(store, bus, settings.scheduler_tick)
+    runtime = Runtime(hub, queries, scheduler, LongPolls(hub, scheduler, waiters), waiters, tailer)
+    runtime._tasks.append(asyncio.create_task(tailer.run(), name="waaah-tailer"))
     if run_scheduler:
         runtime._tasks.append(asyncio.create_task(scheduler.run(), name="waaah-scheduler"))
     return runtime

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -67,4 +67,6 @@ class Store(Protocol):
 
     def read(self) -> AbstractAsyncContextManager[Reader]: ...
     def write(self) -> AbstractAsyncContextManager[Writer]: ...
+    def notifications(self) -> AsyncIterator[None] | None:
+        """Yields each time another process committed events; None when the backend has no such signal."""
     async def close(self) -> None: ...

@@ -217,6 +217,10 @@ class SqlTx:
         result = await self.conn.execute(query)
         return int(result.rowcount or 0)
 
+    @property
+    def appended(self) -> bool:
+        return self._seq_dirty
+
     async def flush(self) -> None:
         """Persist the sequence counter; called just before commit."""
         if self._seq_dirty:
@@ -257,6 +261,9 @@ class SqlStore:
             tx = SqlTx(conn)
             yield tx
             await tx.flush()
+
+    def notifications(self) -> AsyncIterator[None] | None:
+        return None
 
     async def lock_writers(self, conn: AsyncConnection) -> None:
         """Make this transaction the only writer until it ends (backend-specific)."""
