@@ -9,7 +9,7 @@ from waaah.domain.eligibility import explain
 from waaah.domain.lifecycle import BUSY, DISPATCHABLE, TERMINAL, Status
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task
-from waaah.domain.views import JSON, agent_json, review_comment_json, task_json
+from waaah.domain.views import JSON, agent_json, review_comment_json, task_fields, task_json
 from waaah.service.core import need_task
 from waaah.store.base import Reader, Store, TaskQuery
 
@@ -20,6 +20,14 @@ async def tasks_json(tx: Reader, tasks: Sequence[Task]) -> list[JSON]:
     ids = [t.id for t in tasks]
     messages, history = await tx.messages_for(ids), await tx.history_for(ids)
     return [task_json(t, messages.get(t.id, []), history.get(t.id, [])) for t in tasks]
+
+
+async def agents_json(tx: Reader) -> list[JSON]:
+    out = []
+    for agent in await tx.list_agents():
+        held = await tx.tasks_of_agent(agent.id, BUSY)
+        out.append(agent_json(agent, [t.id for t in held], await tx.count_system_prompts(agent.id)))
+    return out
 
 
 def parse_status_filter(raw: str | None) -> list[Status] | None:
@@ -51,7 +59,7 @@ class Queries:
 
     async def dispatchable(self, limit: int) -> list[Task]:
         async with self.store.read() as tx:
-            found, _ = await tx.find_tasks(TaskQuery(statuses=DISPATCHABLE, limit=limit, newest_first=False))
+            found, _ = await tx.find_tasks(TaskQuery(statuses=DISPATCHABLE, limit=limit, dispatch_order=True))
             return found
 
     async def eligibility(self, task_id: str, waiting: Set[str]) -> JSON:
@@ -65,11 +73,27 @@ class Queries:
 
     async def agents(self) -> list[JSON]:
         async with self.store.read() as tx:
-            out = []
-            for agent in await tx.list_agents():
-                held = await tx.tasks_of_agent(agent.id, BUSY)
-                out.append(agent_json(agent, [t.id for t in held], await tx.count_system_prompts(agent.id)))
-            return out
+            return await agents_json(tx)
+
+    async def snapshot(self) -> tuple[list[JSON], list[JSON], int]:
+        """Every live task's fields, every agent, and the `seq` they are exactly the state after.
+
+        Read under the writers' lock (writing nothing), so no write commits between the rows and
+        `seq`. The real-time board loads from this once at startup.
+        """
+        async with self.store.write() as tx:
+            found, _ = await tx.find_tasks(TaskQuery(limit=None, newest_first=False))
+            return [task_fields(t) for t in found], await agents_json(tx), await tx.last_seq()
+
+    async def events_between(self, since: int, until: int, limit: int) -> list[Event] | None:
+        """The events after `since` up to `until`, or None if some were pruned or there are over `limit`."""
+        if until - since > limit:
+            return None
+        if until <= since:
+            return []
+        async with self.store.read() as tx:
+            found = await tx.events_after(since, until - since)
+        return found if [e.seq for e in found] == list(range(since + 1, until + 1)) else None
 
     async def review_comments(self, task_id: str, unresolved_only: bool = False) -> list[JSON]:
         async with self.store.read() as tx:

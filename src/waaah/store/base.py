@@ -21,6 +21,8 @@ class TaskQuery:
     limit: int | None = 50
     offset: int = 0
     newest_first: bool = True
+    dispatch_order: bool = False
+    """Priority (critical first), then oldest first: the order work is handed out in."""
 
 
 class Reader(Protocol):

@@ -1,23 +1,28 @@
-"""PostgreSQL backend: writers serialise on the event counter's row lock, so `seq` order is commit
-order, and each commit that appended events notifies the other processes' tailers."""
+"""PostgreSQL backend (psycopg 3, async, pooled). Writers serialise on the event counter's row lock,
+so `seq` order is commit order across processes; each commit that appended events notifies the
+other processes' tailers (LISTEN/NOTIFY)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
 
 import psycopg
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
 
-from waaah.store import schema as t
-from waaah.store.sql import SqlStore, SqlTx
+from waaah.store.sql import Row, SqlTx
 
 MIGRATION_LOCK = 0x5A4148  # pg_advisory_lock key held while migrating
 CHANNEL = "waaah_events"
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 def sync_url(url: str) -> str:
+    """The SQLAlchemy URL migrations use."""
     return "postgresql+psycopg://" + url.split("://", 1)[1]
 
 
@@ -25,21 +30,58 @@ def libpq_url(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
-class PostgresStore(SqlStore):
-    def __init__(self, url: str) -> None:
-        engine = create_async_engine(sync_url(url), pool_size=10, max_overflow=20)
-        super().__init__(url, engine)
+@lru_cache(maxsize=512)
+def pyformat(sql: str) -> str:
+    """`:name` parameters in psycopg's `%(name)s` style (literal % doubled)."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
 
-    async def lock_writers(self, conn: AsyncConnection) -> None:
-        counter = sa.select(t.counters.c.value).where(t.counters.c.name == "event_seq")
-        await conn.execute(counter.with_for_update())
+
+class PostgresConnection:
+    def __init__(self, raw: psycopg.AsyncConnection[Row]) -> None:
+        self.raw = raw
+
+    async def rows(self, sql: str, params: dict[str, Any]) -> list[Row]:
+        cursor = await self.raw.execute(pyformat(sql), params)
+        return await cursor.fetchall() if cursor.description else []
+
+    async def run(self, sql: str, params: dict[str, Any]) -> int:
+        cursor = await self.raw.execute(pyformat(sql), params)
+        return cursor.rowcount
+
+
+class PostgresTx(SqlTx):
+    NO_LIMIT = "LIMIT ALL"
+
+
+class PostgresStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.pool: AsyncConnectionPool[psycopg.AsyncConnection[Row]] = AsyncConnectionPool(
+            libpq_url(url), min_size=2, max_size=20, open=False,
+            kwargs={"row_factory": dict_row, "autocommit": True})
+        self._opened = False
+
+    async def _pool(self) -> AsyncConnectionPool[psycopg.AsyncConnection[Row]]:
+        if not self._opened:
+            await self.pool.open()
+            self._opened = True
+        return self.pool
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlTx]:
+        async with (await self._pool()).connection() as raw:
+            yield PostgresTx(PostgresConnection(raw))
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
-        async with super().write() as tx:
+        async with (await self._pool()).connection() as raw, raw.transaction():
+            conn = PostgresConnection(raw)
+            locked = await conn.rows("SELECT value FROM counters WHERE name = 'event_seq' FOR UPDATE", {})
+            tx = PostgresTx(conn, last_seq=int(locked[0]["value"]))
             yield tx
+            await tx.flush()
             if tx.appended:
-                await tx.conn.execute(sa.select(sa.func.pg_notify(CHANNEL, "")))
+                await conn.run("SELECT pg_notify(:channel, '')", {"channel": CHANNEL})
 
     async def notifications(self) -> AsyncIterator[None]:
         conn = await psycopg.AsyncConnection.connect(libpq_url(self.url), autocommit=True)
@@ -49,3 +91,7 @@ class PostgresStore(SqlStore):
                 yield None
         finally:
             await conn.close()
+
+    async def close(self) -> None:
+        if self._opened:
+            await self.pool.close()
