@@ -1,6 +1,6 @@
 """The store's queries, written once as plain SQL over a thin connection seam.
 
-SQLAlchemy Core cost 150–1000 µs per statement here; the driver itself costs 10–20 µs. The hot path
+SQLAlchemy Core cost 150 to 1000 µs per statement here; the driver itself costs 10 to 20 µs. The hot path
 (every write appends an event) therefore talks to the driver through `Connection`, with `:name`
 parameters that each backend adapts to its own style.
 """
