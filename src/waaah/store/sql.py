@@ -130,7 +130,8 @@ class SqlTx:
         return {task.id: task for task in found}
 
     async def find_tasks(self, query: TaskQuery) -> tuple[list[Task], int]:
-        where, params = ["deleted_at IS NULL"], {}
+        where: list[str] = ["deleted_at IS NULL"]
+        params: dict[str, Any] = {}
         if query.statuses is not None:
             where.append("status IN " + _in("s", [s.value for s in query.statuses] or [""], params))
         if query.agent_id:
