@@ -105,12 +105,12 @@ class UnitOfWork:
 
     # --- agents ------------------------------------------------------------------------------
     async def _refresh_agents(self, *tasks: Task) -> None:
-        """Keep each involved agent's PROCESSING/WAITING status in step with the tasks it holds."""
-        ids = {i for t in tasks for i in (t.assigned_to, t.pending_ack_agent_id) if i}
-        for agent_id in sorted(ids):
+        """Keep each agent's status and current tasks in step when a task joins or leaves its hands."""
+        before, after = _holders(tasks[0]), _holders(tasks[-1])
+        for agent_id in sorted(before ^ after):
             agent = await self.tx.get_agent(agent_id)
             if agent is not None:
-                await self.save_agent(agent, agent)
+                await self.save_agent(agent, agent, tasks_changed=True)
 
     async def agent_view(self, agent: Agent) -> dict[str, Any]:
         held = await self.tx.tasks_of_agent(agent.id, BUSY)
@@ -127,26 +127,37 @@ class UnitOfWork:
         await self._append(AGENT_STATUS, agent.id, agent_changes(None, view))
         return agent
 
-    async def save_agent(self, old: Agent, new: Agent) -> Agent:
-        """Persist `new` over `old` with its derived status; one event when anything visible changed."""
-        before = await self.agent_view(old)
-        held = await self.tx.tasks_of_agent(new.id, BUSY)
-        new = dataclasses.replace(new, status=self.status_for(new, bool(held)))
+    async def save_agent(self, old: Agent, new: Agent, tasks_changed: bool = False) -> Agent:
+        """Persist `new` over `old` with its derived status; one event when anything visible changed
+        (`tasks_changed`: its current tasks or pending prompts changed in this transaction)."""
+        view = await self.agent_view(new)
+        new = dataclasses.replace(new, status=self.status_for(new, bool(view["currentTasks"])))
         changes = _column_changes(old, new)
         if changes:
             await self.tx.update_agent(new.id, changes)
-        after = await self.agent_view(new)
-        if changed_fields(before, after):
+        before = {**view, **agent_json(old, view["currentTasks"], view["pendingPrompts"])}
+        after = {**view, **agent_json(new, view["currentTasks"], view["pendingPrompts"])}
+        if tasks_changed or changed_fields(before, after):
             await self._append(AGENT_STATUS, new.id, agent_changes(before, after))
         return new
 
     async def queue_system_prompt(self, agent: Agent, prompt: SystemPrompt) -> None:
-        before = await self.agent_view(agent)
         await self.tx.insert_system_prompt(prompt)
-        await self._append(AGENT_STATUS, agent.id, agent_changes(before, await self.agent_view(agent)))
+        await self._prompts_changed(agent)
 
     async def take_system_prompt(self, agent: Agent, prompt: SystemPrompt) -> None:
-        before = await self.agent_view(agent)
         assert prompt.id is not None
         await self.tx.delete_system_prompt(prompt.id)
-        await self._append(AGENT_STATUS, agent.id, agent_changes(before, await self.agent_view(agent)))
+        await self._prompts_changed(agent)
+
+    async def _prompts_changed(self, agent: Agent) -> None:
+        view = await self.agent_view(agent)
+        payload = {k: view[k] for k in ("id", "status", "lastSeen", "currentTasks", "pendingPrompts")}
+        await self._append(AGENT_STATUS, agent.id, payload)
+
+
+def _holders(task: Task) -> set[str]:
+    """The agents that hold or have reserved `task` (a task in a BUSY status)."""
+    if task.status not in BUSY:
+        return set()
+    return {i for i in (task.assigned_to, task.pending_ack_agent_id) if i}

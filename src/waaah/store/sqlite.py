@@ -18,6 +18,7 @@ from waaah.store.sql import Row, SqlTx
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
            "PRAGMA busy_timeout=5000")
 READERS = 4
+CHECKPOINT_EVERY = 200  # commits between WAL checkpoints, which run off the event loop
 
 
 def sqlite_path(url: str) -> str:
@@ -68,8 +69,11 @@ class SqliteStore:
         self.url = url
         self.path = str(Path(sqlite_path(sync_url(url))).expanduser())
         self._writer_conn = _connect(self.path)
+        self._writer_conn.execute("PRAGMA wal_autocheckpoint=0")
         self._writer = asyncio.Lock()
         self._readers: list[sqlite3.Connection] = []
+        self._commits = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlTx]:
@@ -95,11 +99,24 @@ class SqliteStore:
                 raw.execute("ROLLBACK")
                 raise
             raw.execute("COMMIT")
+            self._commits += 1
+            if self._commits % CHECKPOINT_EVERY == 0 and (self._checkpoint is None or self._checkpoint.done()):
+                self._checkpoint = asyncio.create_task(asyncio.to_thread(self._run_checkpoint))
+
+    def _run_checkpoint(self) -> None:
+        """Copy the WAL into the database file (and fsync) on a worker thread, not in a commit."""
+        raw = _connect(self.path)
+        try:
+            raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            raw.close()
 
     def notifications(self) -> AsyncIterator[None] | None:
         return None
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            await self._checkpoint
         for raw in [*self._readers, self._writer_conn]:
             raw.close()
         self._readers.clear()
