@@ -213,3 +213,10 @@ async def test_eligibility_says_why_a_task_waits(client: AsyncClient) -> None:
     assert (await client.get(f"/admin/tasks/{first}/eligibility")).json()["reasons"] == ["no agents are registered"]
     blocked = (await client.get(f"/admin/tasks/{second}/eligibility")).json()
     assert blocked["reasons"] == [f"waiting on dependency {first} (QUEUED)"]
+
+
+async def test_metrics_count_tasks_by_status(client: AsyncClient) -> None:
+    await enqueue(client)
+    text = (await client.get("/metrics")).text
+    assert 'waaah_tasks{status="QUEUED"} 1' in text
+    assert "waaah_event_seq 1" in text and "waaah_bus_seq 1" in text

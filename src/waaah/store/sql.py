@@ -155,6 +155,11 @@ class SqlTx:
         total = await self._value(f"SELECT COUNT(*) FROM tasks WHERE {clause}", params)
         return found, int(total or 0)
 
+    async def count_by_status(self) -> dict[str, int]:
+        sql = "SELECT status, COUNT(*) AS n FROM tasks WHERE deleted_at IS NULL GROUP BY status"
+        rows = await self.conn.rows(sql, {})
+        return {row["status"]: int(row["n"]) for row in rows}
+
     async def dependants(self, task_id: str) -> list[Task]:
         sql = "SELECT * FROM tasks WHERE id IN (SELECT task_id FROM task_dependencies WHERE depends_on = :id)"
         return await self._all(Task, sql, {"id": task_id})

@@ -1,0 +1,38 @@
+"""`GET /metrics`: Prometheus text exposition of what an operator watches."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse
+
+from waaah.domain.agents import AgentStatus
+from waaah.domain.lifecycle import Status
+
+router = APIRouter(tags=["operations"])
+
+
+def _gauge(name: str, help_text: str, samples: list[tuple[str, float]]) -> list[str]:
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
+    lines += [f"{name}{labels} {value:g}" for labels, value in samples]
+    return lines
+
+
+@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+async def metrics(request: Request) -> str:
+    runtime = request.app.state.runtime
+    async with runtime.hub.store.read() as tx:
+        by_status = await tx.count_by_status()
+        agents = await tx.list_agents()
+        last_seq = await tx.last_seq()
+    agent_counts = {s.value: sum(1 for a in agents if a.status is s) for s in AgentStatus}
+    lines = [
+        *_gauge("waaah_tasks", "Tasks by status.", [(f'{{status="{s.value}"}}', by_status.get(s.value, 0))
+                                                    for s in Status]),
+        *_gauge("waaah_agents", "Agents by status.", [(f'{{status="{k}"}}', v) for k, v in agent_counts.items()]),
+        *_gauge("waaah_event_seq", "Newest event in the durable log.", [("", last_seq)]),
+        *_gauge("waaah_bus_seq", "Newest event this process has delivered (lag = event_seq - bus_seq).",
+                [("", runtime.hub.bus.last_seq)]),
+        *_gauge("waaah_waiting_agents", "Agents inside wait_for_prompt on this process.",
+                [("", len(runtime.waiters.idle_agents()))]),
+    ]
+    return "\n".join(lines) + "\n"
