@@ -5,14 +5,15 @@ UV := build/uv/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced
 STATIC := src/waaah/web/static/index.html
+JS_CLIENT := tests/js/node_modules/.installed
 export WAAAH_TEST_POSTGRES_URL ?=
 
-.PHONY: run test setup dashboard browser lint bench clean
+.PHONY: run test setup dashboard dashboard-test browser js-client lint bench clean
 
 run: setup dashboard
 	$(VENV)/bin/waaah serve
 
-test: setup dashboard browser
+test: setup dashboard dashboard-test browser js-client
 	$(VENV)/bin/python -m pytest -q
 
 setup: $(STAMP)
@@ -31,6 +32,17 @@ $(STATIC): $(shell find dashboard -type f -not -path '*/node_modules/*' 2>/dev/n
 	@if [ -f dashboard/package.json ]; then cd dashboard && npm ci --no-audit --no-fund && npm run build; \
 	else mkdir -p $(dir $(STATIC)) && echo '<!doctype html><title>waaah</title>' > $(STATIC); fi
 
+# The dashboard's unit tests (its state module, board selectors, diff parser) under node's test runner.
+dashboard-test: dashboard
+	@if [ -f dashboard/package.json ]; then cd dashboard && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test; fi
+
+# The JS socket.io-client that the socket tests run under node (tests/js/client.mjs).
+js-client: $(JS_CLIENT)
+
+$(JS_CLIENT): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund
+	touch $@
+
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it downloads nothing).
 browser:
 	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
@@ -40,4 +52,4 @@ lint: setup
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf build $(VENV) src/waaah/web/static dashboard/node_modules
+	rm -rf build $(VENV) src/waaah/web/static dashboard/node_modules tests/js/node_modules

@@ -120,7 +120,7 @@ async def client(settings: Settings) -> AsyncIterator[AsyncClient]:
 
 
 @pytest.fixture
-async def live(settings: Settings) -> AsyncIterator["LiveServer"]:
+async def live(settings: Settings) -> AsyncIterator[LiveServer]:
     """The full app served by uvicorn on a random port, in this process."""
     from tests.live import serve_in_process
 

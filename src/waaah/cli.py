@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from waaah import commands as operator_commands
 from waaah.config import load_settings
 from waaah.errors import WaaahError
 
@@ -25,10 +26,22 @@ def serve(_: argparse.Namespace) -> int:
     return 0
 
 
+def mcp_bridge(args: argparse.Namespace) -> int:
+    import os
+
+    from waaah.mcp.bridge import main as run_bridge
+
+    return run_bridge(os.environ, args.url)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="waaah", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("serve", help="run the hub server").set_defaults(run=serve)
+    bridge = commands.add_parser("mcp", help="stdio MCP bridge to a running hub (for stdio-only clients)")
+    bridge.add_argument("--url", help="hub URL (default: WAAAH_SERVER_URL or http://localhost:3000)")
+    bridge.set_defaults(run=mcp_bridge)
+    operator_commands.register(commands)
     return parser
 
 

@@ -47,18 +47,30 @@ def task_json(task: Task, messages: Iterable[Message] = (), history: Iterable[Hi
             "history": [history_json(h) for h in history]}
 
 
-def task_card(task: Task) -> JSON:
-    """The compact card `sync:full` carries: what a board column needs; details come over REST."""
-    card: JSON = {"id": task.id, "status": task.status.value, "title": task.title or _excerpt(task.prompt),
-                  "priority": task.priority, "createdAt": task.created_at, "updatedAt": task.updated_at}
-    optional = {"assignedTo": task.assigned_to, "completedAt": task.completed_at,
-                "dependencies": list(task.dependencies), "blockedReason": task.blocked_reason,
-                "requiredCapabilities": list(task.required_capabilities)}
-    card.update({k: v for k, v in optional.items() if v})
+CARD_TITLE_LIMIT = 60
+CARD_INPUTS = ("id", "status", "title", "prompt", "priority", "assignedTo", "blockedReason",
+               "dependencies", "createdAt", "completedAt")
+
+
+def task_card(fields: JSON) -> JSON:
+    """The compact card `sync:full` carries, from a task's JSON fields (`task_fields`, or patched).
+
+    What a board column needs and nothing more; details come over REST. Optional keys are left out
+    when empty (`priority` when "normal").
+    """
+    title = fields.get("title") or fields.get("prompt") or ""
+    card: JSON = {"id": fields["id"], "status": fields["status"], "title": excerpt(title, CARD_TITLE_LIMIT),
+                  "createdAt": fields.get("createdAt")}
+    if fields.get("priority", "normal") != "normal":
+        card["priority"] = fields["priority"]
+    for key in ("assignedTo", "blockedReason", "dependencies", "completedAt"):
+        if fields.get(key):
+            card[key] = fields[key]
     return card
 
 
-def _excerpt(text: str, limit: int = 80) -> str:
+def excerpt(text: str, limit: int = 80) -> str:
+    """The first line of `text`, cut to `limit` characters (idempotent)."""
     line = text.strip().split("\n", 1)[0]
     return line if len(line) <= limit else line[: limit - 1] + "…"
 

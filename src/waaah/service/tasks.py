@@ -43,6 +43,8 @@ class NewTask:
     from_id: str = "admin"
     from_name: str | None = "AdminUser"
     requires_review: bool | None = None
+    id: str | None = None
+    """A caller-chosen id (from `new_task_id`), for prompts that must name their own task."""
     extra: JSON = field(default_factory=dict)
 
 
@@ -74,10 +76,10 @@ class TaskOps:
             reason = dependency_block_reason(await dependency_statuses(uow.tx, spec.dependencies))
             now = uow.now
             values = {f.name: getattr(spec, f.name) for f in dataclasses.fields(NewTask)}
-            for gone in ("workspace_id", "agent_hint", "capabilities", "requires_review"):
+            for gone in ("id", "workspace_id", "agent_hint", "capabilities", "requires_review"):
                 values.pop(gone)
             task = Task(
-                id=new_task_id(now), status=Status.BLOCKED if reason else Status.QUEUED,
+                id=spec.id or new_task_id(now), status=Status.BLOCKED if reason else Status.QUEUED,
                 created_at=now, updated_at=now, to_workspace_id=spec.workspace_id,
                 to_agent_id=spec.agent_hint, required_capabilities=spec.capabilities,
                 requires_review=needs_review(spec.capabilities, spec.requires_review,

@@ -11,10 +11,12 @@ from starlette.types import ASGIApp
 
 from waaah import __version__
 from waaah.config import Settings
+from waaah.mcp import http as mcp_http
 from waaah.runtime import build_runtime
-from waaah.web import agents_api, tasks_api
+from waaah.web import agents_api, metrics, sockets, tasks_api
 from waaah.web.errors import install_error_handlers
 from waaah.web.guard import Guard
+from waaah.web.pages import mount_pages
 
 
 def create_app(settings: Settings) -> ASGIApp:
@@ -25,7 +27,8 @@ def create_app(settings: Settings) -> ASGIApp:
         app.state.hub = runtime.hub
         app.state.queries = runtime.queries
         try:
-            yield
+            async with app.state.mcp.serving(runtime), app.state.sockets.serving(runtime):
+                yield
         finally:
             await runtime.stop()
 
@@ -40,6 +43,11 @@ def create_app(settings: Settings) -> ASGIApp:
 
     api.include_router(tasks_api.router)
     api.include_router(agents_api.router)
+    api.include_router(metrics.router)
+    mcp_http.install(api)  # /mcp (streamable HTTP) and /mcp/tools/{name}
+    api.state.sockets = sockets.Channel(settings)
+    api.mount("/socket.io", api.state.sockets.app)  # Socket.IO (auth in its handshake, not the guard)
+    mount_pages(api)  # keep after every router: the dashboard's page fallback must never hide an API route
     if settings.cors_origins:
         api.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["*"], allow_headers=["*"])

@@ -1,0 +1,112 @@
+/** What buttons and forms do: call the REST API, then tell the store. Components call only these. */
+import { ApiError, type Api, type NewTaskInput } from './api';
+import { pathForTask } from './router';
+import type { Store } from './store';
+import type { Theme, Filter } from './view';
+
+export const PAGE_SIZE = 50;
+
+export interface Session {
+  /** Store a key and (re)connect the socket with it. */
+  useKey(key: string): void;
+  /** Forget the key and show the key screen. */
+  signOut(): void;
+  saveTheme(theme: Theme): void;
+}
+
+export type Actions = ReturnType<typeof createActions>;
+
+export function createActions(store: Store, api: Api, session: Session) {
+  let nextNotice = 1;
+  const notify = (kind: 'error' | 'info', text: string) => {
+    const id = nextNotice++;
+    store.dispatch({ type: 'notice', kind, text, id });
+    setTimeout(() => store.dispatch({ type: 'notice:dismiss', id }), kind === 'error' ? 8000 : 3000);
+  };
+
+  async function run<T>(work: () => Promise<T>, done?: string): Promise<T | undefined> {
+    store.dispatch({ type: 'busy', busy: true });
+    try {
+      const result = await work();
+      if (done) notify('info', done);
+      return result;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) store.dispatch({ type: 'key:prompt', message: err.message });
+      else notify('error', err instanceof Error ? err.message : String(err));
+      return undefined;
+    } finally {
+      store.dispatch({ type: 'busy', busy: false });
+    }
+  }
+
+  async function loadTask(id: string): Promise<void> {
+    await run(async () => {
+      const [task, comments] = await Promise.all([api.task(id), api.reviewComments(id)]);
+      store.dispatch({ type: 'task:loaded', task });
+      store.dispatch({ type: 'review-comments', taskId: id, comments });
+      // Dependencies too old for sync:full come over REST once; events keep them fresh after.
+      const missing = (task.dependencies ?? []).filter((dep) => !store.get().live.tasks[dep]);
+      for (const dep of await Promise.all(missing.map((d) => api.task(d).catch(() => null)))) {
+        if (dep) store.dispatch({ type: 'task:loaded', task: dep });
+      }
+    });
+  }
+
+  return {
+    notify,
+    dismiss: (id: number) => store.dispatch({ type: 'notice:dismiss', id }),
+    open(taskId: string | null) {
+      if (store.get().view.taskId === taskId) return;
+      history.pushState(null, '', pathForTask(taskId));
+      store.dispatch({ type: 'route', taskId });
+    },
+    loadTask,
+    async loadStub(id: string) {
+      const task = await api.task(id).catch(() => null);
+      if (task) store.dispatch({ type: 'task:loaded', task });
+    },
+    async loadMoreFinished() {
+      const offset = store.get().live.finished.offset;
+      const page = await run(() => api.finished(offset, PAGE_SIZE));
+      if (page) store.dispatch({ type: 'finished:page', tasks: page.tasks, offset, total: page.total });
+    },
+    async createTask(input: NewTaskInput): Promise<boolean> {
+      const created = await run(() => api.enqueue(input), 'Task created');
+      if (created) store.dispatch({ type: 'dialog', dialog: null });
+      return created !== undefined;
+    },
+    cancel: (id: string) => run(() => api.act(id, 'cancel'), 'Task cancelled'),
+    retry: (id: string) => run(() => api.act(id, 'retry'), 'Task queued again'),
+    approve: (id: string) => run(() => api.act(id, 'approve'), 'Task approved'),
+    async remove(id: string) {
+      if ((await run(() => api.remove(id), 'Task deleted')) !== undefined && store.get().view.taskId === id) {
+        history.pushState(null, '', pathForTask(null));
+        store.dispatch({ type: 'route', taskId: null });
+      }
+    },
+    reject: (id: string, feedback: string) => run(() => api.reject(id, feedback), 'Task rejected'),
+    answer: (id: string, answer: string) => run(() => api.answer(id, answer), 'Answer sent'),
+    comment: (id: string, content: string) => run(() => api.comment(id, content), 'Comment sent'),
+    async addReviewComment(id: string, filePath: string, lineNumber: number | null, content: string) {
+      const done = await run(() => api.addReviewComment(id, filePath, lineNumber, content), 'Review comment added');
+      if (done === undefined) return;
+      store.dispatch({ type: 'comment-at', at: null });
+      const comments = await run(() => api.reviewComments(id));
+      if (comments) store.dispatch({ type: 'review-comments', taskId: id, comments });
+    },
+    commentAt: (at: { filePath: string; lineNumber: number } | null) => store.dispatch({ type: 'comment-at', at }),
+    filter: (filter: Partial<Filter>) => store.dispatch({ type: 'filter', filter }),
+    async dialog(dialog: 'new-task' | null) {
+      store.dispatch({ type: 'dialog', dialog });
+      if (dialog !== 'new-task') return;
+      const loaded = await run(() => Promise.all([api.capabilities(), api.workspaces()]));
+      if (loaded) store.dispatch({ type: 'options', capabilities: loaded[0], workspaces: loaded[1] });
+    },
+    theme(theme: Theme) {
+      session.saveTheme(theme);
+      store.dispatch({ type: 'theme', theme });
+    },
+    useKey: (key: string) => session.useKey(key),
+    signOut: () => session.signOut(),
+  };
+}

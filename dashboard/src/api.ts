@@ -1,0 +1,70 @@
+/** REST calls with the key in X-API-Key. Errors carry the server's `error` text. */
+import type { ReviewComment, Task } from './types';
+
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number, readonly code: string | null) {
+    super(message);
+  }
+}
+
+export interface NewTaskInput {
+  prompt: string;
+  title?: string;
+  priority: string;
+  requiredCapabilities: string[];
+  workspaceId?: string;
+  dependencies: string[];
+}
+
+export interface Api {
+  task(id: string): Promise<Task>;
+  finished(offset: number, limit: number): Promise<{ tasks: Task[]; total: number }>;
+  enqueue(input: NewTaskInput): Promise<{ taskId: string }>;
+  act(id: string, action: 'cancel' | 'retry' | 'approve'): Promise<unknown>;
+  remove(id: string): Promise<unknown>;
+  reject(id: string, feedback: string): Promise<unknown>;
+  answer(id: string, answer: string): Promise<unknown>;
+  comment(id: string, content: string): Promise<unknown>;
+  reviewComments(id: string): Promise<ReviewComment[]>;
+  addReviewComment(id: string, filePath: string, lineNumber: number | null, content: string): Promise<unknown>;
+  capabilities(): Promise<string[]>;
+  workspaces(): Promise<string[]>;
+}
+
+const FINISHED_STATUSES = 'COMPLETED,FAILED,CANCELLED';
+
+export function createApi(base: string, key: () => string | null): Api {
+  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { 'X-API-Key': key() ?? '' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!response.ok) {
+      const data = await response.json().catch(() => null) as { error?: string; code?: string } | null;
+      throw new ApiError(data?.error ?? `${method} ${path} failed (${response.status})`, response.status, data?.code ?? null);
+    }
+    return response;
+  }
+  const json = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+    (await call(method, path, body)).json() as Promise<T>;
+  const task = (id: string) => `/admin/tasks/${encodeURIComponent(id)}`;
+
+  return {
+    task: (id) => json('GET', task(id)),
+    async finished(offset, limit) {
+      const response = await call('GET', `/admin/tasks?status=${FINISHED_STATUSES}&limit=${limit}&offset=${offset}`);
+      const tasks = (await response.json()) as Task[];
+      return { tasks, total: Number(response.headers.get('X-Total-Count') ?? tasks.length) };
+    },
+    enqueue: (input) => json('POST', '/admin/enqueue', { ...input, source: 'UI' }),
+    act: (id, action) => json('POST', `${task(id)}/${action}`),
+    remove: (id) => json('DELETE', task(id)),
+    reject: (id, feedback) => json('POST', `${task(id)}/reject`, { feedback }),
+    answer: (id, answer) => json('POST', `${task(id)}/answer`, { answer }),
+    comment: (id, content) => json('POST', `${task(id)}/comments`, { content }),
+    reviewComments: (id) => json('GET', `${task(id)}/review-comments`),
+    addReviewComment: (id, filePath, lineNumber, content) =>
+      json('POST', `${task(id)}/review-comments`, { filePath, lineNumber, content }),
+    capabilities: async () => (await json<{ capabilities: string[] }>('GET', '/admin/capabilities')).capabilities,
+    workspaces: async () => (await json<{ path: string }[]>('GET', '/admin/workspaces')).map((w) => w.path),
+  };
+}

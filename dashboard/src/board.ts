@@ -1,0 +1,76 @@
+/** Pure selectors for the board: columns, filters, counts, ordering. */
+import type { LiveState } from './state';
+import type { Task, Status } from './types';
+import type { Filter } from './view';
+
+export interface Column {
+  key: 'todo' | 'progress' | 'blocked' | 'review' | 'done';
+  label: string;
+  statuses: readonly Status[];
+}
+
+export const COLUMNS: readonly Column[] = [
+  { key: 'todo', label: 'To do', statuses: ['QUEUED', 'PENDING_ACK', 'APPROVED_QUEUED', 'APPROVED_PENDING_ACK'] },
+  { key: 'progress', label: 'In progress', statuses: ['ASSIGNED', 'IN_PROGRESS'] },
+  { key: 'blocked', label: 'Blocked', statuses: ['BLOCKED'] },
+  { key: 'review', label: 'In review', statuses: ['IN_REVIEW', 'REJECTED'] },
+  { key: 'done', label: 'Done', statuses: ['COMPLETED', 'FAILED', 'CANCELLED'] },
+];
+
+const PRIORITY_RANK: Record<string, number> = { critical: 0, high: 1, normal: 2 };
+
+export function columnOf(status: Status): Column['key'] | null {
+  return COLUMNS.find((c) => c.statuses.includes(status))?.key ?? null;
+}
+
+export function matches(task: Task, filter: Filter): boolean {
+  if (task.status === 'CANCELLED' && !filter.showCancelled) return false;
+  if (filter.priority && (task.priority ?? 'normal') !== filter.priority) return false;
+  if (filter.agentId && task.assignedTo !== filter.agentId) return false;
+  const text = filter.text.trim().toLowerCase();
+  if (!text) return true;
+  const haystack = [task.id, task.title, task.prompt, task.assignedTo, task.status, ...(task.requiredCapabilities ?? [])];
+  return haystack.some((v) => typeof v === 'string' && v.toLowerCase().includes(text));
+}
+
+/** When a task was created: `createdAt`, or the epoch ms in its id (`task-<ms>-<suffix>`; cards omit createdAt). */
+export function createdAt(task: Task): number {
+  if (typeof task.createdAt === 'number') return task.createdAt;
+  const ms = /^task-(\d+)-/.exec(task.id);
+  return ms ? Number(ms[1]) : 0;
+}
+
+function byPriorityThenAge(a: Task, b: Task): number {
+  const rank = (PRIORITY_RANK[a.priority ?? 'normal'] ?? 2) - (PRIORITY_RANK[b.priority ?? 'normal'] ?? 2);
+  return rank || createdAt(a) - createdAt(b);
+}
+
+function byRecent(a: Task, b: Task): number {
+  const at = (t: Task) => t.completedAt ?? t.updatedAt ?? createdAt(t);
+  return at(b) - at(a) || b.id.localeCompare(a.id);
+}
+
+export type Board = Record<Column['key'], Task[]>;
+
+/** The tasks of each column that pass the filter, in display order. */
+export function board(tasks: LiveState['tasks'], filter: Filter): Board {
+  const out: Board = { todo: [], progress: [], blocked: [], review: [], done: [] };
+  for (const task of Object.values(tasks)) {
+    const key = columnOf(task.status);
+    if (key && matches(task, filter)) out[key].push(task);
+  }
+  out.todo.sort(byPriorityThenAge);
+  for (const key of ['progress', 'blocked', 'review', 'done'] as const) out[key].sort(byRecent);
+  return out;
+}
+
+/** Counts per status over all known tasks, for the header. */
+export function countByStatus(tasks: LiveState['tasks']): Partial<Record<Status, number>> {
+  const counts: Partial<Record<Status, number>> = {};
+  for (const task of Object.values(tasks)) counts[task.status] = (counts[task.status] ?? 0) + 1;
+  return counts;
+}
+
+export function columnCount(counts: Partial<Record<Status, number>>, column: Column): number {
+  return column.statuses.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+}

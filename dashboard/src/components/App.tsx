@@ -1,0 +1,37 @@
+import type { Actions } from '../actions';
+import { useStore, type Store } from '../store';
+import { Activity } from './Activity';
+import { AgentsPanel } from './AgentsPanel';
+import { BoardView } from './Board';
+import { ActionsContext } from './context';
+import { FilterBar, Header } from './Header';
+import { KeyScreen } from './KeyScreen';
+import { NewTaskDialog } from './NewTaskDialog';
+import { Notices } from './Notices';
+import { TaskDetail } from './TaskDetail';
+
+export function App({ store, actions }: { store: Store; actions: Actions }) {
+  const { live, view } = useStore(store);
+  return (
+    <ActionsContext.Provider value={actions}>
+      {view.keyPrompt ? <KeyScreen message={view.keyPrompt.message} /> : (
+        <div class="layout">
+          <Header live={live} view={view} />
+          <main class="main">
+            <div class="board-area">
+              <FilterBar live={live} view={view} />
+              <BoardView live={live} filter={view.filter} />
+            </div>
+            <aside class="side">
+              <AgentsPanel agents={live.agents} tasks={live.tasks} selected={view.filter.agentId} />
+              <Activity entries={live.activity} />
+            </aside>
+          </main>
+          {view.taskId && <TaskDetail taskId={view.taskId} live={live} view={view} />}
+          {view.dialog === 'new-task' && <NewTaskDialog live={live} options={view.options} busy={view.busy} />}
+        </div>
+      )}
+      <Notices notices={view.notices} />
+    </ActionsContext.Provider>
+  );
+}

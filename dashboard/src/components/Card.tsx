@@ -1,0 +1,27 @@
+import type { Task } from '../types';
+import { blockedText, label, shortId } from './format';
+import { useActions } from './context';
+
+export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> }) {
+  const actions = useActions();
+  const deps = task.dependencies ?? [];
+  const open = deps.filter((d) => tasks[d]?.status !== 'COMPLETED').length;
+  const caps = task.requiredCapabilities ?? task.to?.requiredCapabilities ?? [];
+  return (
+    <button class={`card status-${task.status}`} data-task-id={task.id}
+      data-status={task.status} onClick={() => actions.open(task.id)}>
+      <div class="card-top">
+        <span class="status-chip">{label(task.status)}</span>
+        {task.priority && task.priority !== 'normal' && <span class={`prio prio-${task.priority}`}>{task.priority}</span>}
+      </div>
+      <div class="card-title">{task.title || task.prompt || task.id}</div>
+      <div class="card-meta">
+        <span class="mono" title={task.id}>#{shortId(task.id)}</span>
+        {task.assignedTo && <span class="agent-tag">@{task.assignedTo}</span>}
+        {deps.length > 0 && <span title="Dependencies completed">deps {deps.length - open}/{deps.length}</span>}
+        {caps.length > 0 && <span class="caps">{caps.join(', ')}</span>}
+      </div>
+      {task.status === 'BLOCKED' && task.blockedReason && <div class="card-blocked">{blockedText(task.blockedReason)}</div>}
+    </button>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Status, Task } from '../types';
+import { FINISHED } from '../types';
+import { useActions } from './context';
+import { formValues, text } from './format';
+
+const RETRYABLE: readonly Status[] = ['FAILED', 'CANCELLED', 'PENDING_ACK', 'ASSIGNED', 'IN_PROGRESS', 'APPROVED_PENDING_ACK'];
+
+function Review({ task, busy }: { task: Task; busy: boolean }) {
+  const actions = useActions();
+  const reject = async (event: Event) => {
+    const { form, data } = formValues(event);
+    if ((await actions.reject(task.id, text(data, 'feedback'))) !== undefined) form.reset();
+  };
+  return (
+    <form class="review-form" onSubmit={reject}>
+      <button type="button" class="primary" disabled={busy} onClick={() => void actions.approve(task.id)}>Approve</button>
+      <input name="feedback" placeholder="Feedback for the agent…" aria-label="Rejection feedback" />
+      <button type="submit" class="danger" disabled={busy}>Reject</button>
+    </form>
+  );
+}
+
+export function TaskActions({ task, busy }: { task: Task; busy: boolean }) {
+  const actions = useActions();
+  const finished = FINISHED.includes(task.status);
+  return (
+    <div class="task-actions">
+      {task.status === 'IN_REVIEW' && <Review task={task} busy={busy} />}
+      <div class="buttons">
+        {!finished && <button disabled={busy} onClick={() => void actions.cancel(task.id)}>Cancel</button>}
+        {RETRYABLE.includes(task.status) && <button disabled={busy} onClick={() => void actions.retry(task.id)}>Retry</button>}
+        <button class="danger" disabled={busy}
+          onClick={() => window.confirm('Delete this task?') && void actions.remove(task.id)}>Delete</button>
+      </div>
+    </div>
+  );
+}

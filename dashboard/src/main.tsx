@@ -1,0 +1,69 @@
+/** Boot: key, store, socket, routes; then render. */
+import { render } from 'preact';
+import { createActions, type Session } from './actions';
+import { createApi } from './api';
+import { App } from './components/App';
+import { forgetKey, saveKey, takeKeyFromUrl } from './key';
+import { connect, type LiveConnection } from './live';
+import { taskIdFromPath } from './router';
+import { createStore } from './store';
+import { initialView, type Theme } from './view';
+import './styles.css';
+
+const storage = window.localStorage;
+const THEME_KEY = 'waaah.theme';
+const savedTheme = storage.getItem(THEME_KEY);
+const theme: Theme = savedTheme === 'light' || savedTheme === 'dark'
+  ? savedTheme : window.matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+
+let apiKey = takeKeyFromUrl(window.location, window.history, storage);
+let socket: LiveConnection | null = null;
+const store = createStore(initialView(theme, taskIdFromPath(window.location.pathname)));
+const api = createApi('', () => apiKey);
+
+const session: Session = {
+  useKey(key) {
+    apiKey = key;
+    saveKey(storage, key);
+    store.dispatch({ type: 'key:accepted' });
+    socket?.close();
+    socket = connect(store, key, {
+      onAuthFailed: (message) => store.dispatch({ type: 'key:prompt', message }),
+      onStub: (id) => void actions.loadStub(id),
+      onError: (message) => actions.notify('error', message),
+    });
+  },
+  signOut() {
+    forgetKey(storage);
+    apiKey = null;
+    socket?.close();
+    socket = null;
+    store.dispatch({ type: 'key:prompt', message: 'Enter the API key.' });
+  },
+  saveTheme: (value) => storage.setItem(THEME_KEY, value),
+};
+const actions = createActions(store, api, session);
+
+// The open task's details come over REST once per route and per sync:full; events keep them live.
+let loadedFor = '';
+store.subscribe(() => {
+  const { live, view } = store.get();
+  document.documentElement.dataset.theme = view.theme;
+  const want = view.taskId && live.synced ? `${view.taskId}#${live.syncs}` : '';
+  if (want === loadedFor) return;
+  loadedFor = want; // before loading: the load dispatches, and this listener runs again
+  if (want) void actions.loadTask(view.taskId as string);
+});
+document.documentElement.dataset.theme = theme;
+window.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return;
+  const { view } = store.get();
+  if (view.dialog) void actions.dialog(null);
+  else if (view.taskId) actions.open(null);
+});
+window.addEventListener('popstate', () => store.dispatch({ type: 'route', taskId: taskIdFromPath(window.location.pathname) }));
+
+if (apiKey) session.useKey(apiKey);
+else store.dispatch({ type: 'key:prompt', message: 'Enter the API key to open the dashboard.' });
+
+render(<App store={store} actions={actions} />, document.getElementById('app') as HTMLElement);

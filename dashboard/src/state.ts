@@ -1,0 +1,180 @@
+/**
+ * The one place live state changes: `sync:full`, task and agent events, gaps and resume,
+ * tasks loaded over REST. Pure: no sockets, no DOM, `now` comes in with the action.
+ */
+import type { Agent, SyncFull, Task } from './types';
+import { FINISHED } from './types';
+
+export type Connection = 'connecting' | 'connected' | 'disconnected';
+
+export interface ActivityEntry {
+  seq: number;
+  at: number;
+  text: string;
+  taskId?: string;
+  agentId?: string;
+}
+
+export interface LiveState {
+  tasks: Record<string, Task>;
+  agents: Record<string, Agent>;
+  /** seq of the last event applied; -1 until the first `sync:full`. */
+  seq: number;
+  synced: boolean;
+  /** How many `sync:full` were applied: views holding REST details reload when it changes. */
+  syncs: number;
+  connection: Connection;
+  /** A `request:sync` is due (or outstanding) from this seq. */
+  resyncSince: number | null;
+  activity: ActivityEntry[];
+  /** Paging of finished tasks over REST ("load more"). */
+  finished: { offset: number; total: number | null };
+  lastError: string | null;
+}
+
+export type LiveAction =
+  | { type: 'sync:full'; payload: SyncFull; now: number }
+  | { type: 'event'; name: string; payload: unknown; now: number }
+  | { type: 'connection'; status: Connection }
+  | { type: 'task:loaded'; task: Task }
+  | { type: 'finished:page'; tasks: Task[]; offset: number; total: number };
+
+export const ACTIVITY_LIMIT = 200;
+
+export const initialLive: LiveState = {
+  tasks: {}, agents: {}, seq: -1, synced: false, syncs: 0, connection: 'connecting',
+  resyncSince: null, activity: [], finished: { offset: 0, total: null }, lastError: null,
+};
+
+export function reduceLive(state: LiveState, action: LiveAction): LiveState {
+  switch (action.type) {
+    case 'sync:full':
+      return applySync(state, action.payload);
+    case 'event':
+      return receive(state, action.name, action.payload, action.now);
+    case 'connection':
+      return onConnection(state, action.status);
+    case 'task:loaded':
+      return { ...state, tasks: { ...state.tasks, [action.task.id]: mergeLoaded(state.tasks[action.task.id], action.task) } };
+    case 'finished:page':
+      return applyFinishedPage(state, action.tasks, action.offset, action.total);
+  }
+}
+
+/** The seq to send in `request:sync` after this transition, or null when none is due. */
+export function syncRequest(before: LiveState, after: LiveState): number | null {
+  return after.resyncSince !== null && after.resyncSince !== before.resyncSince ? after.resyncSince : null;
+}
+
+function applySync(state: LiveState, payload: SyncFull): LiveState {
+  const tasks: Record<string, Task> = {};
+  for (const task of payload.tasks ?? []) tasks[task.id] = task;
+  const agents: Record<string, Agent> = {};
+  for (const agent of payload.agents ?? []) agents[agent.id] = agent;
+  const finishedCount = Object.values(tasks).filter((t) => FINISHED.includes(t.status)).length;
+  return {
+    ...state, tasks, agents, seq: payload.seq, synced: true, syncs: state.syncs + 1, resyncSince: null,
+    finished: { offset: finishedCount, total: null },
+  };
+}
+
+function onConnection(state: LiveState, status: Connection): LiveState {
+  // After a reconnect, ask for what was missed; the server replays it or sends a fresh sync:full.
+  const resume = status === 'connected' && state.synced && state.connection !== 'connected';
+  return { ...state, connection: status, resyncSince: resume ? state.seq : state.resyncSince };
+}
+
+type Kind = 'created' | 'updated' | 'deleted' | 'status';
+
+/** `task:{id}:created` → ['task', 'created'] (also the unscoped `task:created`). */
+export function parseEventName(name: string): { entity: 'task' | 'agent'; kind: Kind } | null {
+  const entity = name.slice(0, name.indexOf(':'));
+  const kind = name.slice(name.lastIndexOf(':') + 1) as Kind;
+  if (entity === 'task' && (kind === 'created' || kind === 'updated' || kind === 'deleted')) return { entity, kind };
+  if (entity === 'agent' && kind === 'status') return { entity, kind };
+  return null;
+}
+
+function receive(state: LiveState, name: string, payload: unknown, now: number): LiveState {
+  if (name === 'error') {
+    const message = (payload as { message?: string } | null)?.message;
+    return { ...state, lastError: message ?? 'The server reported an error' };
+  }
+  const parsed = parseEventName(name);
+  const body = payload as { id?: string; seq?: number } | null;
+  if (!parsed || !body || typeof body.id !== 'string' || typeof body.seq !== 'number') return state;
+  if (!state.synced || body.seq <= state.seq) return state; // before the first sync, or a duplicate
+  if (body.seq > state.seq + 1) {
+    // A gap: drop this one and ask for everything after the last applied seq (once).
+    return state.resyncSince === state.seq ? state : { ...state, resyncSince: state.seq };
+  }
+  const next = { ...state, seq: body.seq, resyncSince: null };
+  const { seq: _seq, ...fields } = body as Record<string, unknown> & { id: string; seq: number };
+  if (parsed.entity === 'agent') return applyAgent(next, fields as Agent, body.seq, now);
+  if (parsed.kind === 'created') return applyCreated(next, fields as Task, body.seq, now);
+  if (parsed.kind === 'deleted') return applyDeleted(next, fields.id, body.seq, now);
+  return applyUpdated(next, fields as Partial<Task> & { id: string }, body.seq, now);
+}
+
+function titleOf(task: Task | undefined, id: string): string {
+  return (task?.title || id).toString();
+}
+
+function log(state: LiveState, entry: ActivityEntry): LiveState {
+  return { ...state, activity: [entry, ...state.activity].slice(0, ACTIVITY_LIMIT) };
+}
+
+function applyCreated(state: LiveState, task: Task, seq: number, now: number): LiveState {
+  const next = { ...state, tasks: { ...state.tasks, [task.id]: task } };
+  return log(next, { seq, at: task.createdAt ?? now, taskId: task.id, text: `New task “${titleOf(task, task.id)}” (${task.status})` });
+}
+
+function applyDeleted(state: LiveState, id: string, seq: number, now: number): LiveState {
+  const { [id]: gone, ...tasks } = state.tasks;
+  return log({ ...state, tasks }, { seq, at: now, taskId: id, text: `Deleted “${titleOf(gone, id)}”` });
+}
+
+function applyUpdated(state: LiveState, patch: Partial<Task> & { id: string }, seq: number, now: number): LiveState {
+  const old = state.tasks[patch.id];
+  const task = (old ? { ...old, ...patch } : { ...patch, stub: true }) as Task;
+  const next = { ...state, tasks: { ...state.tasks, [patch.id]: task } };
+  const at = patch.updatedAt ?? now;
+  if (patch.status && patch.status !== old?.status) {
+    const who = task.assignedTo ? ` · ${task.assignedTo}` : '';
+    return log(next, { seq, at, taskId: task.id, text: `“${titleOf(task, task.id)}” → ${patch.status}${who}` });
+  }
+  const added = newMessage(old, patch);
+  if (added) return log(next, { seq, at, taskId: task.id, text: `“${titleOf(task, task.id)}” · ${added.role}: ${added.content}` });
+  return next;
+}
+
+function newMessage(old: Task | undefined, patch: Partial<Task>) {
+  const messages = patch.messages;
+  if (!messages || messages.length === 0) return null;
+  return messages.length > (old?.messages?.length ?? 0) ? messages[messages.length - 1] : null;
+}
+
+function applyAgent(state: LiveState, patch: Agent, seq: number, now: number): LiveState {
+  const old = state.agents[patch.id];
+  const agent = { ...old, ...patch } as Agent;
+  const next = { ...state, agents: { ...state.agents, [agent.id]: agent } };
+  const name = agent.displayName || agent.id;
+  if (!old) return log(next, { seq, at: agent.lastSeen ?? now, agentId: agent.id, text: `Agent ${name} joined (${agent.status})` });
+  if (patch.status && patch.status !== old.status) {
+    return log(next, { seq, at: agent.lastSeen ?? now, agentId: agent.id, text: `Agent ${name} is ${agent.status}` });
+  }
+  return next;
+}
+
+/** A task fetched over REST merged with what the events told us; the more recently updated one wins. */
+export function mergeLoaded(known: Task | undefined, loaded: Task): Task {
+  if (!known) return loaded;
+  const { stub: _stub, ...live } = known;
+  return (loaded.updatedAt ?? 0) >= (live.updatedAt ?? 0) ? { ...live, ...loaded } : { ...loaded, ...live };
+}
+
+function applyFinishedPage(state: LiveState, page: Task[], offset: number, total: number): LiveState {
+  const tasks = { ...state.tasks };
+  for (const task of page) tasks[task.id] = mergeLoaded(tasks[task.id], task);
+  return { ...state, tasks, finished: { offset: Math.max(state.finished.offset, offset + page.length), total } };
+}

@@ -1,0 +1,138 @@
+"""MCP over HTTP: streamable HTTP at `/mcp` and the reference's `POST /mcp/tools/{name}` route.
+
+`/mcp` runs the SDK's session manager in **stateless** mode: every POST stands alone, so any
+process sharing the database can serve any request (no sticky sessions), and a client that goes
+away cancels its call at once (a long poll stops counting as waiting). The API key is checked by
+`waaah.web.guard` before either route runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+
+import mcp.types as types
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from mcp.server import Server, ServerRequestContext
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.routing import Route
+
+from waaah import __version__
+from waaah.errors import BadRequest, NotFound
+from waaah.mcp.context import Caller, ToolResult
+from waaah.mcp.schemas import LONG_POLLS, TOOLS_BY_NAME, mcp_tools
+from waaah.mcp.tools import Toolbox, unknown_tool
+from waaah.runtime import Runtime
+
+INSTRUCTIONS = ("waaah hub. Call register_agent once, then loop: wait_for_prompt → ack_task → work "
+                "(update_progress) → send_response. Code and test work goes to IN_REVIEW with a diff; "
+                "after approval wait_for_prompt hands it back to finish with COMPLETED.")
+router = APIRouter(tags=["mcp"])
+
+
+def session_id(ctx: ServerRequestContext[Any, Any]) -> str | None:
+    """The Mcp-Session-Id the client sent, if any (stateless mode never issues one itself)."""
+    request = ctx.request
+    headers = getattr(request, "headers", None)
+    return headers.get("mcp-session-id") if headers is not None else None
+
+
+class McpHttp:
+    """The SDK server and session manager of one app; `serving()` runs them inside its lifespan."""
+
+    def __init__(self) -> None:
+        self._toolbox: Toolbox | None = None
+        self.server: Server[Any] = Server("waaah", version=__version__, instructions=INSTRUCTIONS,
+                                          on_list_tools=self._list_tools, on_call_tool=self._call_tool,
+                                          get_tool_input_schema=_input_schema)
+        self.manager = StreamableHTTPSessionManager(
+            app=self.server, stateless=True,
+            security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+
+    @property
+    def toolbox(self) -> Toolbox:
+        if self._toolbox is None:
+            raise RuntimeError("MCP is not serving yet: enter McpHttp.serving() in the app lifespan")
+        return self._toolbox
+
+    @contextlib.asynccontextmanager
+    async def serving(self, runtime: Runtime) -> AsyncIterator[None]:
+        self._toolbox = Toolbox(runtime)
+        async with self.manager.run():
+            yield
+
+    async def _list_tools(self, ctx: ServerRequestContext[Any, Any],
+                          params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=mcp_tools())
+
+    async def _call_tool(self, ctx: ServerRequestContext[Any, Any],
+                         params: types.CallToolRequestParams) -> types.CallToolResult:
+        caller = Caller(session_id=session_id(ctx), progress=ctx.session.report_progress)
+        result = await self.toolbox.call(params.name, params.arguments, caller)
+        return types.CallToolResult(content=[types.TextContent(type="text", text=result.text)],
+                                    is_error=result.is_error)
+
+
+def _input_schema(name: str) -> dict[str, Any] | None:
+    spec = TOOLS_BY_NAME.get(name)
+    return spec.input_schema if spec else None
+
+
+def install(api: FastAPI) -> McpHttp:
+    """Add `/mcp` and `/mcp/tools/{name}` to `api`; its lifespan must enter `api.state.mcp.serving()`."""
+    endpoint = McpHttp()
+    api.state.mcp = endpoint
+    api.router.routes.append(Route("/mcp", StreamableHTTPASGIApp(endpoint.manager), methods=["POST"],
+                                   include_in_schema=False))
+    api.include_router(router)
+    return endpoint
+
+
+@router.post("/mcp/tools/{name}", summary="Call an agent tool (the reference's RPC route)",
+             response_model=None)
+async def call_tool(name: str, request: Request) -> Response:
+    """Always 200 with `{content: [{type: "text", text}], isError?}`; an unknown tool is a 404."""
+    if not Toolbox.knows(name):
+        raise NotFound(unknown_tool(name))
+    toolbox: Toolbox = request.app.state.mcp.toolbox
+    call = toolbox.call(name, await _arguments(request), Caller())
+    result = await (until_disconnected(request, call) if name in LONG_POLLS else call)
+    if result is None:  # the client left; nobody reads this
+        return Response(status_code=499)
+    return JSONResponse(result.envelope())
+
+
+async def _arguments(request: Request) -> Any:
+    body = await request.body()
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"Malformed JSON body: {exc}", field="body") from None
+
+
+async def until_disconnected(request: Request, call: Coroutine[Any, Any, ToolResult]) -> ToolResult | None:
+    """Run a long poll until it answers or the client disconnects; then it is cancelled (and cleans up)."""
+    work = asyncio.ensure_future(call)
+    gone = asyncio.ensure_future(_disconnect(request))
+    try:
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not work.done():
+            work.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        return await work
+    return None
+
+
+async def _disconnect(request: Request) -> None:
+    """Returns when the client has gone (the body is already read, so the next message is the end)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
