@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import secrets
 import statistics
 import time
@@ -25,29 +26,32 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 CAPS = ["doc-writing"]
 
 
 class Hub:
-    """The two routes the benchmarks use: POST /admin/enqueue and POST /mcp/tools/{name}."""
+    """The two routes the benchmarks use: POST /admin/enqueue and POST /mcp/tools/{name}.
+
+    aiohttp, not httpx: its per-request cost on the client is about a third, and the figures are
+    about the server."""
 
     def __init__(self, url: str, key: str, connections: int = 100) -> None:
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        self.http = httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, limits=limits,
-                                      timeout=httpx.Timeout(30.0, read=330.0))
+        self.http = aiohttp.ClientSession(url, headers={"X-API-Key": key},
+                                          connector=aiohttp.TCPConnector(limit=connections),
+                                          timeout=aiohttp.ClientTimeout(total=None, sock_read=330))
 
     async def enqueue(self, prompt: str, workspace: str) -> str:
         body = {"prompt": prompt, "requiredCapabilities": CAPS, "workspaceId": workspace}
-        response = await self.http.post("/admin/enqueue", json=body)
-        response.raise_for_status()
-        return str(response.json()["taskId"])
+        async with self.http.post("/admin/enqueue", json=body) as response:
+            response.raise_for_status()
+            return str((await response.json())["taskId"])
 
     async def tool(self, name: str, **args: Any) -> Any:
-        response = await self.http.post(f"/mcp/tools/{name}", json=args)
-        response.raise_for_status()
-        body = response.json()
+        async with self.http.post(f"/mcp/tools/{name}", json=args) as response:
+            response.raise_for_status()
+            body = await response.json()
         text = body["content"][0]["text"]
         if body.get("isError"):
             raise RuntimeError(f"{name}: {text}")
@@ -58,20 +62,34 @@ class Hub:
         args = {"agentId": agent_id, "capabilities": CAPS, "workspaceContext": {"type": "local", "repoId": workspace}}
         try:
             await self.tool("register_agent", **args)
-        except httpx.TransportError:
+        except aiohttp.ClientConnectionError:
             await self.tool("register_agent", **args)
 
     async def finish(self, agent_id: str, task_id: str) -> None:
         await self.tool("ack_task", taskId=task_id, agentId=agent_id)
         await self.tool("send_response", taskId=task_id, agentId=agent_id, status="COMPLETED", message="done")
 
+    async def completed(self, tag: str) -> int:
+        """How many COMPLETED tasks mention `tag` (GET /admin/tasks, as the reference has it)."""
+        params = {"q": tag, "status": "COMPLETED", "limit": "0"}
+        async with self.http.get("/admin/tasks", params=params) as response:
+            return int(response.headers.get("X-Total-Count", "-1"))
+
     async def close(self) -> None:
-        await self.http.aclose()
+        await self.http.close()
 
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time the server has used so far (from /proc/<pid>/stat)."""
+    if pid is None:
+        return float("nan")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -81,12 +99,14 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-async def sequential_cycles(url: str, key: str, cycles: int, warmup: int = 30) -> None:
+async def sequential_cycles(url: str, key: str, pid: int | None, cycles: int, warmup: int = 30) -> None:
     hub, run = Hub(url, key, connections=4), secrets.token_hex(3)
     agent, workspace = f"seq-{run}", f"bench/seq-{run}"
     await hub.register(agent, workspace)
-    timings = []
+    timings, cpu = [], 0.0
     for n in range(warmup + cycles):
+        if n == warmup:
+            cpu = cpu_seconds(pid)
         started = time.perf_counter()
         task_id = await hub.enqueue(f"Write page {n} ({run})", workspace)
         offer = await hub.tool("wait_for_prompt", agentId=agent, timeout=30)
@@ -94,13 +114,14 @@ async def sequential_cycles(url: str, key: str, cycles: int, warmup: int = 30) -
         await hub.finish(agent, task_id)
         if n >= warmup:
             timings.append((time.perf_counter() - started) * 1000)
+    cpu = cpu_seconds(pid) - cpu
     await hub.close()
     print(f"(a) sequential cycle enqueue+wait_for_prompt+ack_task+send_response, {cycles} cycles: "
           f"mean {statistics.fmean(timings):.2f} ms, p50 {percentile(timings, 50):.2f} ms, "
-          f"p99 {percentile(timings, 99):.2f} ms")
+          f"p99 {percentile(timings, 99):.2f} ms; server CPU {cpu * 1000 / cycles:.2f} ms per cycle")
 
 
-async def throughput(url: str, key: str, agents: int, tasks: int) -> None:
+async def throughput(url: str, key: str, pid: int | None, agents: int, tasks: int) -> None:
     hub, run = Hub(url, key, connections=agents + 8), secrets.token_hex(3)
     workspace = f"bench/tp-{run}"
     acks: Counter[str] = Counter()
@@ -123,20 +144,19 @@ async def throughput(url: str, key: str, agents: int, tasks: int) -> None:
         return [await hub.enqueue(f"Write page {part}.{n} ({run})", workspace) for n in range(share)]
 
     workers = [asyncio.create_task(work(a)) for a in names]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds(pid)
     feeders = 4
     ids = [i for batch in await asyncio.gather(*(feed(p, tasks // feeders) for p in range(feeders)))
            for i in batch]
     await asyncio.gather(*workers)
-    elapsed = time.perf_counter() - started
-    listed = await hub.http.get("/admin/tasks", params={"q": f"({run})", "status": "COMPLETED", "limit": 0})
-    server_count = int(listed.headers.get("X-Total-Count", "-1"))
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu
+    server_count = await hub.completed(f"({run})")
     await hub.close()
     exactly_once = (set(acks) == set(ids) == set(completed) and set(acks.values()) == {1}
                     and set(completed.values()) == {1} and server_count == len(ids))
     print(f"(b) {agents} agents, {len(ids)} tasks enqueued while they work: {len(ids) / elapsed:.0f} tasks/s "
           f"({elapsed:.2f} s); every task acked and completed exactly once: {exactly_once} "
-          f"(server counts {server_count} COMPLETED)")
+          f"(server counts {server_count} COMPLETED); server CPU {cpu * 1000 / len(ids):.2f} ms per task")
 
 
 async def many_polls(url: str, key: str, pid: int | None, polls: int, wakes: int) -> None:
@@ -190,9 +210,9 @@ async def main() -> None:
     args = parser.parse_args()
     chosen = set(args.only.split(","))
     if "a" in chosen:
-        await sequential_cycles(args.url, args.key, args.cycles)
+        await sequential_cycles(args.url, args.key, args.pid, args.cycles)
     if "b" in chosen:
-        await throughput(args.url, args.key, args.agents, args.tasks)
+        await throughput(args.url, args.key, args.pid, args.agents, args.tasks)
     if "c" in chosen:
         await many_polls(args.url, args.key, args.pid, args.polls, args.wakes)
 

@@ -1,10 +1,12 @@
 /** What buttons and forms do: call the REST API, then tell the store. Components call only these. */
 import { ApiError, type Api, type NewTaskInput } from './api';
 import { pathForTask } from './router';
+import { finishedCount } from './state';
 import type { Store } from './store';
 import type { Theme, Filter } from './view';
 
 export const PAGE_SIZE = 50;
+const MAX_PAGE = 1000; // the server's limit for one page
 
 export interface Session {
   /** Store a key and (re)connect the socket with it. */
@@ -66,8 +68,11 @@ export function createActions(store: Store, api: Api, session: Session) {
       if (task) store.dispatch({ type: 'task:loaded', task });
     },
     async loadMoreFinished() {
-      const offset = store.get().live.finished.offset;
-      const page = await run(() => api.finished(offset, PAGE_SIZE));
+      const live = store.get().live;
+      const offset = live.finished.offset;
+      // The first page also covers the finished tasks sync:full brought, so none is skipped.
+      const limit = Math.min(MAX_PAGE, offset === 0 ? finishedCount(live) + PAGE_SIZE : PAGE_SIZE);
+      const page = await run(() => api.finished(offset, limit));
       if (page) store.dispatch({ type: 'finished:page', tasks: page.tasks, offset, total: page.total });
     },
     async createTask(input: NewTaskInput): Promise<boolean> {

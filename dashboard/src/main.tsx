@@ -28,7 +28,10 @@ const session: Session = {
     store.dispatch({ type: 'key:accepted' });
     socket?.close();
     socket = connect(store, key, {
-      onAuthFailed: (message) => store.dispatch({ type: 'key:prompt', message }),
+      onAuthFailed(message) {
+        forgetKey(storage); // a refused key is no use next time either
+        store.dispatch({ type: 'key:prompt', message });
+      },
       onStub: (id) => void actions.loadStub(id),
       onError: (message) => actions.notify('error', message),
     });

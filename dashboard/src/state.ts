@@ -27,7 +27,7 @@ export interface LiveState {
   /** A `request:sync` is due (or outstanding) from this seq. */
   resyncSince: number | null;
   activity: ActivityEntry[];
-  /** Paging of finished tasks over REST ("load more"). */
+  /** Paging of finished tasks over REST ("load more"): how far REST's own order has been read. */
   finished: { offset: number; total: number | null };
   lastError: string | null;
 }
@@ -61,6 +61,11 @@ export function reduceLive(state: LiveState, action: LiveAction): LiveState {
   }
 }
 
+/** Finished tasks known now (from sync:full, events and REST pages). */
+export function finishedCount(state: LiveState): number {
+  return Object.values(state.tasks).filter((t) => FINISHED.includes(t.status)).length;
+}
+
 /** The seq to send in `request:sync` after this transition, or null when none is due. */
 export function syncRequest(before: LiveState, after: LiveState): number | null {
   return after.resyncSince !== null && after.resyncSince !== before.resyncSince ? after.resyncSince : null;
@@ -71,10 +76,10 @@ function applySync(state: LiveState, payload: SyncFull): LiveState {
   for (const task of payload.tasks ?? []) tasks[task.id] = task;
   const agents: Record<string, Agent> = {};
   for (const agent of payload.agents ?? []) agents[agent.id] = agent;
-  const finishedCount = Object.values(tasks).filter((t) => FINISHED.includes(t.status)).length;
+  // REST paging of finished tasks starts over: its order need not match the sync's for equal times.
   return {
     ...state, tasks, agents, seq: payload.seq, synced: true, syncs: state.syncs + 1, resyncSince: null,
-    finished: { offset: finishedCount, total: null },
+    finished: { offset: 0, total: null },
   };
 }
 

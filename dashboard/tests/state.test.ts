@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { initialLive, reduceLive, syncRequest, type LiveAction, type LiveState } from '../src/state';
+import { finishedCount, initialLive, reduceLive, syncRequest, type LiveAction, type LiveState } from '../src/state';
 import type { Task } from '../src/types';
 
 const NOW = 1_700_000_000_000;
@@ -28,9 +28,11 @@ describe('sync:full', () => {
     assert.equal(state.syncs, 2);
   });
 
-  it('starts finished paging after the finished tasks it carried', () => {
-    const state = synced([card('a'), card('b', 'COMPLETED'), card('c', 'FAILED')]);
-    assert.deepEqual(state.finished, { offset: 2, total: null });
+  it('starts REST paging of finished tasks over, and counts the finished ones it carried', () => {
+    const paged = run(synced(), { type: 'finished:page', tasks: [card('z', 'FAILED')], offset: 0, total: 9 });
+    const state = run(paged, sync([card('a'), card('b', 'COMPLETED'), card('c', 'FAILED')], 20));
+    assert.deepEqual(state.finished, { offset: 0, total: null });
+    assert.equal(finishedCount(state), 2);
   });
 
   it('clears a pending resync', () => {
@@ -164,8 +166,11 @@ describe('tasks loaded over REST', () => {
 
   it('pages finished tasks in and tracks the total', () => {
     const start = synced([card('a', 'COMPLETED')]);
-    const state = run(start, { type: 'finished:page', tasks: [card('a', 'COMPLETED'), card('b', 'FAILED')], offset: 1, total: 7 });
-    assert.deepEqual(Object.keys(state.tasks).sort(), ['a', 'b']);
-    assert.deepEqual(state.finished, { offset: 3, total: 7 });
+    const first = run(start, { type: 'finished:page', tasks: [card('a', 'COMPLETED'), card('b', 'FAILED')], offset: 0, total: 7 });
+    assert.deepEqual(Object.keys(first.tasks).sort(), ['a', 'b']);
+    assert.deepEqual(first.finished, { offset: 2, total: 7 });
+    const second = run(first, { type: 'finished:page', tasks: [card('c', 'CANCELLED')], offset: 2, total: 7 });
+    assert.deepEqual(second.finished, { offset: 3, total: 7 });
+    assert.equal(finishedCount(second), 3);
   });
 });

@@ -86,14 +86,20 @@ class LongPolls:
         return agent
 
     async def _pending_signal(self, agent_id: str) -> dict[str, Any] | None:
-        eviction = await self.hub.agents.take_eviction(agent_id)
+        """An eviction, a system prompt or a task already reserved for the agent, in that order.
+
+        One read decides; a write (to consume a signal) happens only when there is one. A signal
+        queued after this read nudges the waiter, which is registered before, so it is not missed."""
+        async with self.hub.store.read() as tx:
+            agent = await tx.get_agent(agent_id)
+            prompts = await tx.count_system_prompts(agent_id)
+            reserved = await tx.tasks_of_agent(agent_id, RESERVED)
+        eviction = await self.hub.agents.take_eviction(agent_id) if agent and agent.eviction_requested else None
         if eviction is not None:
             return eviction
-        prompt = await self.hub.agents.take_system_prompt(agent_id)
+        prompt = await self.hub.agents.take_system_prompt(agent_id) if prompts else None
         if prompt is not None:
             return prompt
-        async with self.hub.store.read() as tx:
-            reserved = await tx.tasks_of_agent(agent_id, RESERVED)
         mine = [t for t in reserved if t.pending_ack_agent_id == agent_id]
         return task_offer(mine[0]) if mine else None
 

@@ -12,10 +12,10 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from waaah.domain.agents import AgentStatus, pick_agent
+from waaah.domain.agents import Agent, AgentStatus, pick_agent
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
 from waaah.domain.records import Event
-from waaah.domain.tasks import dispatch_order
+from waaah.domain.tasks import Task, dispatch_order
 from waaah.service import Hub
 from waaah.service.queries import Queries
 from waaah.store.base import TaskQuery
@@ -23,6 +23,9 @@ from waaah.waiters import Waiters
 
 log = logging.getLogger(__name__)
 DISPATCH_WINDOW = 500
+DISPATCH_PAGE = (10, 100)
+"""Queued tasks are read a page at a time, in dispatch order, until every idle agent is served:
+a page holds four tasks per idle agent, within these bounds."""
 PRUNE_EVERY_MS = 60_000
 _DISPATCHABLE_NAMES = {s.value for s in DISPATCHABLE}
 
@@ -69,9 +72,18 @@ class Scheduler:
 
     async def _dispatch(self, report: Report) -> None:
         idle = self.waiters.idle_agents()
-        if not idle:
-            return
-        tasks = sorted(await self.queries.dispatchable(DISPATCH_WINDOW), key=dispatch_order)
+        offset = 0
+        while idle and offset < DISPATCH_WINDOW:
+            size = min(max(DISPATCH_PAGE[0], 4 * len(idle)), DISPATCH_PAGE[1])
+            page = await self.queries.dispatchable(size, offset)
+            handed_out = len(report.reserved)
+            idle = await self._dispatch_page(sorted(page, key=dispatch_order), idle, report)
+            if len(page) < size:
+                return
+            offset += len(page) - (len(report.reserved) - handed_out)  # reserved tasks left the queue
+
+    async def _dispatch_page(self, tasks: list[Task], idle: list[Agent], report: Report) -> list[Agent]:
+        """Offer each task to the best idle agent; returns the agents still idle."""
         for task in tasks:
             agent = pick_agent(task, idle)
             if agent is None:
@@ -85,7 +97,8 @@ class Scheduler:
                 await self.hub.work.expire(task.id, f"Agent {agent.id} stopped waiting before delivery")
             idle = [a for a in idle if a.id != agent.id]
             if not idle:
-                return
+                break
+        return idle
 
     async def _expire_leases(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)

@@ -8,60 +8,24 @@ the idle test alone waits a fixed 10 s because idleness is what it measures.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.conftest import API_KEY, make_settings
 from tests.e2e.scenes import populate
 from tests.live import LiveServer, serve_in_process, server_process
 from waaah.bus import Bus
-from waaah.config import Settings
 from waaah.service import Hub, NewTask
-from waaah.store import migrate, open_store
+from waaah.store import open_store
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LIVE_TIMEOUT = 10_000
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """The browser tests run on SQLite only: they test the page, the backends have their own suite."""
-    url = f"sqlite:///{tmp_path}/waaah.db"
-    migrate(url)
-    return url
-
-
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    return make_settings(database_url)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        await launched.close()
-
-
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark")
-    opened = await context.new_page()
-    yield opened
-    await context.close()
 
 
 @pytest.fixture

@@ -28,9 +28,9 @@ def test_cards_are_compact_and_built_from_the_task_fields() -> None:
     board.load([task("t1", priority="high", assignedTo="a1", dependencies=["t0"]),
                 task("t2", title="Named", prompt="x" * 500)], [], seq=4)
     assert full(board)["tasks"] == [
-        {"id": "t1", "status": "QUEUED", "title": "Do t1", "createdAt": 1, "priority": "high",
+        {"id": "t1", "status": "QUEUED", "title": "Do t1", "priority": "high",
          "assignedTo": "a1", "dependencies": ["t0"]},
-        {"id": "t2", "status": "QUEUED", "title": "Named", "createdAt": 1},
+        {"id": "t2", "status": "QUEUED", "title": "Named"},
     ]
     assert full(board)["seq"] == 4
 
@@ -46,7 +46,7 @@ def test_events_move_the_board_forward_once_each_in_seq_order() -> None:
     board.apply(event(6, "agent:status", "a1", status="PROCESSING", lastSeen=9))
     snapshot = full(board)
     assert snapshot["seq"] == 6
-    assert snapshot["tasks"] == [{"id": "t1", "status": "ASSIGNED", "title": "Renamed", "createdAt": 1}]
+    assert snapshot["tasks"] == [{"id": "t1", "status": "ASSIGNED", "title": "Renamed"}]
     assert snapshot["agents"] == [{"id": "a1", "status": "PROCESSING", "displayName": "A", "lastSeen": 9}]
 
 
@@ -62,7 +62,7 @@ def test_events_published_while_loading_are_applied_after_the_load() -> None:
     board.apply(event(5, "task:updated", "t1", status="CANCELLED"))  # committed before the read: in it
     board.apply(event(6, "task:updated", "t1", title="After"))
     board.load([task("t1", status="CANCELLED")], [], seq=5)
-    assert full(board)["tasks"] == [{"id": "t1", "status": "CANCELLED", "title": "After", "createdAt": 1}]
+    assert full(board)["tasks"] == [{"id": "t1", "status": "CANCELLED", "title": "After"}]
     assert board.seq == 6
 
 

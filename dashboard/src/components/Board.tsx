@@ -1,5 +1,5 @@
 import { COLUMNS, board } from '../board';
-import type { LiveState } from '../state';
+import { finishedCount, type LiveState } from '../state';
 import type { Filter } from '../view';
 import { Card } from './Card';
 import { useActions } from './context';
@@ -10,7 +10,7 @@ function LoadMore({ live }: { live: LiveState }) {
   if (total !== null && offset >= total) return <p class="muted small">All {total} finished tasks loaded</p>;
   return (
     <button class="load-more" onClick={() => void actions.loadMoreFinished()}>
-      Load more finished{total !== null ? ` (${offset} of ${total})` : ''}
+      Load more finished{total !== null ? ` (${finishedCount(live)} of ${total})` : ''}
     </button>
   );
 }

@@ -43,7 +43,7 @@ export function NewTaskDialog({ live, options, busy }: { live: LiveState; option
             <label key={c} class="check"><input type="checkbox" name="capabilities" value={c} /> {c}</label>
           ))}
         </fieldset>
-        <label>Dependencies (tasks that must complete first)
+        <label>Dependencies (must complete first; Ctrl/⌘-click to pick several)
           <select name="dependencies" multiple size={Math.min(6, Math.max(2, candidates.length))}>
             {candidates.map((t) => <option key={t.id} value={t.id}>{t.title || t.id} — {t.status}</option>)}
           </select>

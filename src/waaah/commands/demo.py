@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from waaah.commands.agent_link import TRANSPORT_NAMES, AgentLink, ToolReply, link_for, resolve_transport
-from waaah.commands.client import ApiClient, CliError, Connection, UsageError
+from waaah.commands.client import ApiClient, CliError, Connection, ServerError, UsageError
 from waaah.commands.tables import short
 from waaah.domain.capabilities import STANDARD_CAPABILITIES
 
@@ -177,6 +177,10 @@ async def run_agent(demo: Demo, number: int) -> bool:
     except Exception as exc:  # the top of an agent's task: report why it stopped, keep the others going
         demo.say(agent.id, f"stopped: {type(exc).__name__}: {exc}")
         return False
+    except asyncio.CancelledError:
+        if not demo.stop.is_set():  # the MCP client cancels its caller when the connection breaks
+            demo.say(agent.id, f"stopped: lost the connection to {demo.conn.url}")
+        raise
     finally:
         with contextlib.suppress(Exception):  # best effort: the server may already be gone
             await link.close()
@@ -197,11 +201,12 @@ async def run_demo(demo: Demo, agents: int) -> int:
     everyone = asyncio.gather(*workers, return_exceptions=True)
     waiting: list[asyncio.Future[Any]] = [stopper, everyone]
     await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    asked_to_stop = demo.stop.is_set()
     for task in [stopper, *workers]:
         task.cancel()
     results = await everyone
     print("waaah demo: stopped", flush=True)
-    return sum(1 for r in results if r is False)
+    return sum(1 for r in results if r is False or (not asked_to_stop and isinstance(r, asyncio.CancelledError)))
 
 
 def start_demo(args: argparse.Namespace, conn: Connection) -> int:
@@ -212,7 +217,9 @@ def start_demo(args: argparse.Namespace, conn: Connection) -> int:
         print(f"waaah demo: created {len(created)} sample tasks", flush=True)
     rng = random.Random(args.seed)
     failed = asyncio.run(run_demo(Demo(conn, args.transport, args.pace, args.block_rate, rng), args.agents))
-    return 1 if failed == args.agents else 0
+    if failed == args.agents:
+        raise ServerError(f"every agent stopped with an error; is the server at {conn.url} still running?")
+    return 0
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], wrap: Any) -> None:

@@ -123,7 +123,6 @@ class Stream:
         self.sio.on("disconnect", self._disconnected)
         self.sio.on("connect_error", self._refused)
         self.sio.on("sync:full", self._sync)
-        self.sio.on("sync:request_ack", lambda *_: None)
         self.sio.on("*", self._event)
         self.connects = 0
 
@@ -171,6 +170,7 @@ class Stream:
         try:
             await self.done.wait()
         finally:
+            self.done.set()  # no "reconnecting" notice for a disconnect we asked for
             await self.sio.disconnect()
 
     def _refusal(self, exc: Exception) -> str:

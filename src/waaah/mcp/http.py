@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 import mcp.types as types
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from mcp.server import Server, ServerRequestContext
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
@@ -32,7 +32,6 @@ from waaah.runtime import Runtime
 INSTRUCTIONS = ("waaah hub. Call register_agent once, then loop: wait_for_prompt → ack_task → work "
                 "(update_progress) → send_response. Code and test work goes to IN_REVIEW with a diff; "
                 "after approval wait_for_prompt hands it back to finish with COMPLETED.")
-router = APIRouter(tags=["mcp"])
 
 
 def session_id(ctx: ServerRequestContext[Any, Any]) -> str | None:
@@ -89,14 +88,15 @@ def install(api: FastAPI) -> McpHttp:
     api.state.mcp = endpoint
     api.router.routes.append(Route("/mcp", StreamableHTTPASGIApp(endpoint.manager), methods=["POST"],
                                    include_in_schema=False))
-    api.include_router(router)
+    # A plain Starlette route: FastAPI's per-request machinery costs ~8 KiB per pending long poll.
+    api.router.routes.append(Route("/mcp/tools/{name}", call_tool, methods=["POST"], include_in_schema=False))
     return endpoint
 
 
-@router.post("/mcp/tools/{name}", summary="Call an agent tool (the reference's RPC route)",
-             response_model=None)
-async def call_tool(name: str, request: Request) -> Response:
-    """Always 200 with `{content: [{type: "text", text}], isError?}`; an unknown tool is a 404."""
+async def call_tool(request: Request) -> Response:
+    """`POST /mcp/tools/{name}`: always 200 with `{content: [{type: "text", text}], isError?}`; an
+    unknown tool is a 404."""
+    name = str(request.path_params["name"])
     if not Toolbox.knows(name):
         raise NotFound(unknown_tool(name))
     toolbox: Toolbox = request.app.state.mcp.toolbox
@@ -118,18 +118,25 @@ async def _arguments(request: Request) -> Any:
 
 
 async def until_disconnected(request: Request, call: Coroutine[Any, Any, ToolResult]) -> ToolResult | None:
-    """Run a long poll until it answers or the client disconnects; then it is cancelled (and cleans up)."""
-    work = asyncio.ensure_future(call)
-    gone = asyncio.ensure_future(_disconnect(request))
+    """Run a long poll until it answers, or until the client disconnects: then the poll is cancelled
+    (and cleans up) and None is returned. One watcher task per poll; the poll runs in this task."""
+    this = asyncio.current_task()
+    assert this is not None
+    watcher = asyncio.ensure_future(_cancel_on_disconnect(request, this))
     try:
-        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+        return await call
+    except asyncio.CancelledError:
+        if not watcher.done() or watcher.cancelled():
+            raise  # cancelled by someone else (shutdown): let it through
+        this.uncancel()
+        return None
     finally:
-        gone.cancel()
-        if not work.done():
-            work.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        return await work
-    return None
+        watcher.cancel()
+
+
+async def _cancel_on_disconnect(request: Request, task: asyncio.Task[Any]) -> None:
+    await _disconnect(request)
+    task.cancel()
 
 
 async def _disconnect(request: Request) -> None:

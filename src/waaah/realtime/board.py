@@ -28,7 +28,11 @@ def card_inputs(fields: JSON) -> JSON:
 
 
 class Board:
-    """Tasks (card inputs) and agents as of `seq`. `apply` takes events in any order, once each."""
+    """Tasks (card inputs) and agents as of `seq`. `apply` takes events in any order, once each.
+
+    Each card is encoded once and kept until its task changes, so a `sync:full` after a write
+    re-encodes one card, not thousands.
+    """
 
     def __init__(self, finished_limit: int) -> None:
         self.finished_limit = finished_limit
@@ -36,17 +40,16 @@ class Board:
         self.tasks: dict[str, JSON] = {}
         self.agents: dict[str, JSON] = {}
         self._early: list[Event] | None = []
+        self._cards: dict[str, str] = {}
+        self._order: list[str] | None = None
         self._encoded: tuple[int, str] | None = None
-
-    @property
-    def loaded(self) -> bool:
-        return self._early is None
 
     def load(self, tasks: Iterable[JSON], agents: Iterable[JSON], seq: int) -> None:
         """Start from a consistent read at `seq`, then apply what was published meanwhile."""
         self.tasks = {t["id"]: card_inputs(t) for t in tasks}
         self.agents = {a["id"]: dict(a) for a in agents}
         self.seq = seq
+        self._cards, self._order = {}, None
         early, self._early = self._early or [], None
         for event in sorted(early, key=lambda e: e.seq):
             self.apply(event)
@@ -61,33 +64,47 @@ class Board:
         kind, action = event.name.split(":", 1)
         if kind == "agent":
             self.agents[event.entity_id] = {**self.agents.get(event.entity_id, {}), **event.payload}
-        elif action == "deleted":
+            return
+        self._cards.pop(event.entity_id, None)
+        before = self.tasks.get(event.entity_id)
+        finished_before = before is not None and before["status"] in FINISHED
+        if action == "deleted":
             self.tasks.pop(event.entity_id, None)
         elif action == "created":
             self.tasks[event.entity_id] = card_inputs(event.payload)
-        elif event.entity_id in self.tasks:
-            self.tasks[event.entity_id].update(card_inputs(event.payload))
+        elif before is not None:
+            before.update(card_inputs(event.payload))
+        after = self.tasks.get(event.entity_id)
+        if action != "updated" or (after is not None and (after["status"] in FINISHED) != finished_before):
+            self._order = None  # a card came, went, or moved between active and finished
 
-    def cards(self) -> list[JSON]:
-        """Active tasks, then the most recent finished ones; each group newest first."""
-        active = [t for t in self.tasks.values() if t["status"] not in FINISHED]
-        finished = (t for t in self.tasks.values() if t["status"] in FINISHED)
-        recent = heapq.nlargest(self.finished_limit, finished, key=_created)
-        return [task_card(t) for t in (*_newest_first(active), *_newest_first(recent))]
+    def shown(self) -> list[JSON]:
+        """Active tasks, then the most recent finished ones; each group newest first (ties by id)."""
+        if self._order is None:
+            active = (t for t in self.tasks.values() if t["status"] not in FINISHED)
+            finished = (t for t in self.tasks.values() if t["status"] in FINISHED)
+            recent = heapq.nsmallest(self.finished_limit, finished, key=_newest_first)
+            self._order = [t["id"] for t in (*sorted(active, key=_newest_first), *recent)]
+        return [self.tasks[task_id] for task_id in self._order]
 
     def sync_full(self) -> tuple[int, str]:
         """`(seq, JSON text of {tasks, agents, seq})`, encoded once per `seq`."""
         if self._encoded is None or self._encoded[0] != self.seq:
-            body: dict[str, Any] = {"tasks": self.cards(), "agents": list(self.agents.values()),
-                                    "seq": self.seq}
-            self._encoded = (self.seq, json.dumps(body, separators=(",", ":")))
+            cards = ",".join(self._card(task) for task in self.shown())
+            agents = _encode(list(self.agents.values()))
+            self._encoded = (self.seq, f'{{"tasks":[{cards}],"agents":{agents},"seq":{self.seq}}}')
         return self._encoded
 
+    def _card(self, task: JSON) -> str:
+        text = self._cards.get(task["id"])
+        if text is None:
+            text = self._cards[task["id"]] = _encode(task_card(task))
+        return text
 
-def _created(task: JSON) -> int:
-    return int(task.get("createdAt") or 0)
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
-def _newest_first(tasks: list[JSON]) -> list[JSON]:
-    """The REST list's order: newest first, ties by id."""
-    return sorted(sorted(tasks, key=lambda t: str(t["id"])), key=_created, reverse=True)
+def _newest_first(task: JSON) -> tuple[int, str]:
+    return (-int(task.get("createdAt") or 0), str(task["id"]))

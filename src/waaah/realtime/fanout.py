@@ -36,7 +36,7 @@ def encode(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Listener:
     """One connected socket. `patterns` None means "everything, under the generic names"."""
 

@@ -57,9 +57,10 @@ class Queries:
             found, total = await tx.find_tasks(query)
             return await tasks_json(tx, found), total
 
-    async def dispatchable(self, limit: int) -> list[Task]:
+    async def dispatchable(self, limit: int, offset: int = 0) -> list[Task]:
         async with self.store.read() as tx:
-            found, _ = await tx.find_tasks(TaskQuery(statuses=DISPATCHABLE, limit=limit, dispatch_order=True))
+            query = TaskQuery(statuses=DISPATCHABLE, limit=limit, offset=offset, dispatch_order=True)
+            found, _ = await tx.find_tasks(query)
             return found
 
     async def eligibility(self, task_id: str, waiting: Set[str]) -> JSON:

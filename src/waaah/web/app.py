@@ -45,10 +45,9 @@ def create_app(settings: Settings) -> ASGIApp:
     api.include_router(agents_api.router)
     api.include_router(metrics.router)
     mcp_http.install(api)  # /mcp (streamable HTTP) and /mcp/tools/{name}
-    api.state.sockets = sockets.Channel(settings)
-    api.mount("/socket.io", api.state.sockets.app)  # Socket.IO (auth in its handshake, not the guard)
+    api.state.sockets = sockets.Channel(settings)  # /socket.io/, routed around the API by WithSockets
     mount_pages(api)  # keep after every router: the dashboard's page fallback must never hide an API route
     if settings.cors_origins:
         api.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["*"], allow_headers=["*"])
-    return Guard(api, settings.api_key, settings.max_body_bytes)
+    return Guard(sockets.WithSockets(api, api.state.sockets.app), settings.api_key, settings.max_body_bytes)

@@ -1,0 +1,393 @@
+"""Real-time channel benchmarks against a running hub (Socket.IO at /socket.io/).
+
+    python bench/realtime.py --url http://127.0.0.1:3111 --key KEY --pid SERVER_PID [--only a,b,...]
+    python bench/realtime.py serve      # `waaah serve` (same settings), plus publication stamps
+
+Against a server started with `serve`, the latency run also reports the channel's own share:
+event published on the bus (after commit) → received, from stamps the server takes on the same
+monotonic clock (GET /__bench/stamps); the REST round trip is reported too.
+
+memory      1,000 idle sockets: the server's RSS growth per socket (clients that do not, and that do,
+            offer permessage-deflate, as browsers do).
+latency     50 sockets subscribed to ["task:*:*", "agent:*:*"]; POST /admin/enqueue at a steady 100/s
+            for 10 s; latency = request sent → event received, for every (write, socket) pair; any
+            event a socket never receives counts as missing.
+throughput  N sockets, writes as fast as the hub takes them for 10 s: event deliveries per second,
+            and the server process's CPU share.
+seed        5,000 active + 5,000 finished (cancelled) tasks, over REST (skips what already exists).
+syncfull    connect → sync:full time and size, with the seeded board: cold (first encoding after a
+            write) and warm (served from the per-seq cache), raw JSON and on the wire with deflate.
+
+The clients are minimal Engine.IO v4 / Socket.IO v5 clients over `websockets` (the same frames
+socket.io-client sends with `transports: ["websocket"]`), so the client side costs little; clients
+and writer share this process and its monotonic clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+PATTERNS = ["task:*:*", "agent:*:*"]
+Handler = Callable[[str, int], None]
+
+
+class Socket:
+    """One Socket.IO client on the websocket transport. `on_event(text, t_ns)` gets every `42[...]`."""
+
+    def __init__(self, url: str, key: str, patterns: list[str] | None, compression: str | None = None,
+                 on_event: Handler | None = None) -> None:
+        ws_url = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        self.args = (ws_url, compression)
+        self.auth: dict[str, Any] = {"apiKey": key, **({"subscribe": patterns} if patterns else {})}
+        self.on_event = on_event or (lambda text, t: None)
+        self.ws: ClientConnection | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.sync_full: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
+
+    async def open(self) -> None:
+        ws_url, compression = self.args
+        self.ws = await connect(ws_url, compression=compression, max_size=None, open_timeout=60)
+        opened = await self.ws.recv()
+        assert isinstance(opened, str) and opened.startswith("0"), opened
+        await self.ws.send("40" + json.dumps(self.auth))
+        accepted = await self.ws.recv()
+        assert isinstance(accepted, str) and accepted.startswith("40"), accepted
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        async for text in self.ws:
+            now = time.perf_counter_ns()
+            assert isinstance(text, str)
+            if text == "2":
+                await self.ws.send("3")  # Engine.IO ping → pong
+            elif text.startswith('42["sync:full"'):
+                if not self.sync_full.done():
+                    self.sync_full.set_result((now, len(text.encode())))
+            elif text.startswith("42"):
+                self.on_event(text, now)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self.reader is not None:
+            self.reader.cancel()
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks of 1/100 s
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def http_client(url: str, key: str) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
+    return httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, limits=limits, timeout=60)
+
+
+async def open_all(sockets: list[Socket], batch: int = 50) -> None:
+    for start in range(0, len(sockets), batch):
+        group = sockets[start:start + batch]
+        await asyncio.gather(*(s.open() for s in group))
+        await asyncio.gather(*(asyncio.wait_for(s.sync_full, 60) for s in group))
+
+
+# --- memory --------------------------------------------------------------------------------------
+async def memory(url: str, key: str, pid: int, count: int = 1000) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for compression in (None, "deflate"):
+        warm = [Socket(url, key, PATTERNS, compression) for _ in range(20)]
+        await open_all(warm)
+        await asyncio.gather(*(s.close() for s in warm))
+        await asyncio.sleep(2)
+        before = rss_kib(pid)
+        sockets = [Socket(url, key, PATTERNS, compression) for _ in range(count)]
+        await open_all(sockets)
+        await asyncio.sleep(3)  # let the server settle: every socket idle
+        after = rss_kib(pid)
+        out[f"compression={compression}"] = {"sockets": count, "rss_before_kib": before, "rss_after_kib": after,
+                                              "kib_per_socket": round((after - before) / count, 1)}
+        await asyncio.gather(*(s.close() for s in sockets))
+        await asyncio.sleep(2)
+    return out
+
+
+# --- many sockets in node (latency, throughput) -------------------------------------------------
+class NodeSockets:
+    """`count` minimal clients in one node process (bench/ws_load.mjs): cheap enough on the client
+    side that the server is what is measured."""
+
+    def __init__(self, url: str, key: str, count: int, record: bool) -> None:
+        self.config = {"url": url, "key": key, "sockets": count, "patterns": PATTERNS, "record": record}
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> NodeSockets:
+        script = Path(__file__).with_name("ws_load.mjs")
+        self.process = await asyncio.create_subprocess_exec(
+            "node", str(script), json.dumps(self.config), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, limit=1 << 28)
+        assert self.process.stdout is not None
+        ready = await asyncio.wait_for(self.process.stdout.readline(), 300)
+        assert json.loads(ready) == {"type": "ready"}, ready
+        return self
+
+    async def ask(self, command: str) -> dict[str, Any]:
+        assert self.process is not None and self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(command.encode() + b"\n")
+        await self.process.stdin.drain()
+        return json.loads(await self.process.stdout.readline())  # type: ignore[no-any-return]
+
+    async def settle(self, expected: int) -> int:
+        """Wait (30 s at most) until `expected` events in all have arrived; when the last one did (ns)."""
+        deadline = time.monotonic() + 30
+        while True:
+            count = await self.ask("count")
+            if count["total"] >= expected or time.monotonic() > deadline:
+                return int(count["lastNs"])
+            await asyncio.sleep(0.05)
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(pct(values, 50), 2), "p99_ms": round(pct(values, 99), 2), "max_ms": round(max(values), 2)}
+
+
+# --- latency -------------------------------------------------------------------------------------
+async def latency(url: str, key: str, sockets_n: int = 50, rate: int = 100, seconds: int = 10) -> dict[str, Any]:
+    sent: dict[str, int] = {}
+    answered: dict[str, int] = {}
+    writes = rate * seconds
+    async with NodeSockets(url, key, sockets_n, record=True) as sockets, http_client(url, key) as http:
+        await http.post("/admin/enqueue", json={"prompt": "warm-up"})
+
+        async def write(i: int) -> None:
+            started = time.perf_counter_ns()
+            response = await http.post("/admin/enqueue", json={"prompt": f"latency probe {i}"})
+            task_id = response.json()["taskId"]
+            sent[task_id], answered[task_id] = started, time.perf_counter_ns()
+
+        t0 = time.perf_counter()
+        pending = []
+        for i in range(writes):
+            await asyncio.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
+            pending.append(asyncio.create_task(write(i)))
+        await asyncio.gather(*pending)
+        elapsed = time.perf_counter() - t0
+        stamps_response = await http.get("/__bench/stamps")
+        await sockets.settle(writes * sockets_n)
+        report = await sockets.ask("report")
+    stamps = {int(k): v for k, v in stamps_response.json().items()} if stamps_response.status_code == 200 else {}
+    seq_of = {task_id: int(seq) for seq, task_id in report["ids"].items()}
+    received = {task_id: [int(t) for t in report["times"][str(seq)]] for task_id, seq in seq_of.items()
+                if task_id in sent}
+    all_ms = [(r - sent[t]) / 1e6 for t, times in received.items() for r in times]
+    out: dict[str, Any] = {
+        "sockets": sockets_n, "writes": writes, "achieved_rate": round(writes / elapsed, 1),
+        "missing": writes * sockets_n - len(all_ms), "write_to_event": summary(all_ms),
+        "first_socket": summary([(min(v) - sent[t]) / 1e6 for t, v in received.items()]),
+        "last_socket": summary([(max(v) - sent[t]) / 1e6 for t, v in received.items()]),
+        "rest_round_trip": summary([(answered[t] - sent[t]) / 1e6 for t in sent])}
+    if stamps:
+        out["published_to_event"] = summary([(r - stamps[seq_of[t]]) / 1e6 for t, v in received.items() for r in v])
+    return out
+
+
+# --- throughput ----------------------------------------------------------------------------------
+async def throughput(url: str, key: str, pid: int, sockets_n: int = 400, seconds: int = 10,
+                     writers: int = 8) -> dict[str, Any]:
+    done = 0
+    async with NodeSockets(url, key, sockets_n, record=False) as sockets, http_client(url, key) as http:
+        stop = time.perf_counter() + seconds
+
+        async def writer(w: int) -> None:
+            nonlocal done
+            while time.perf_counter() < stop:
+                await http.post("/admin/enqueue", json={"prompt": f"throughput {w}"})
+                done += 1
+
+        cpu0, t0 = cpu_seconds(pid), time.perf_counter_ns()
+        await asyncio.gather(*(writer(w) for w in range(writers)))
+        t1 = await sockets.settle(done * sockets_n)
+        cpu1 = cpu_seconds(pid)
+        report = await sockets.ask("report")
+    delivered, elapsed = sum(report["counts"]), (t1 - t0) / 1e9
+    return {"sockets": sockets_n, "seconds": round(elapsed, 1), "writes": done,
+            "writes_per_s": round(done / elapsed, 1), "deliveries": delivered,
+            "missing": done * sockets_n - delivered, "deliveries_per_s": round(delivered / elapsed),
+            "server_cpu_share": round((cpu1 - cpu0) / elapsed, 2)}
+
+
+# --- seed and sync:full --------------------------------------------------------------------------
+TITLES = ["Add retry with backoff to the upload client", "Fix flaky login test", "Document the eviction flow",
+          "Split the payments module", "Cache workspace capability lookups"]
+BODY = ("Context: the hub's users report that this misbehaves under load. Reproduce it, write a failing test, "
+        "fix it, and explain the change in the review message. Keep the public API unchanged and update the "
+        "docs where they mention it.")
+
+
+def seed_prompt(i: int) -> dict[str, Any]:
+    title = TITLES[i % len(TITLES)]
+    if i % 2:
+        return {"prompt": f"{title} (#{i})\n\n{BODY}", "title": f"{title} (#{i})"}
+    return {"prompt": f"{title} in the part of the code that handles request #{i}, and check the retries\n\n{BODY}",
+            "priority": ("normal", "high", "critical")[i % 3]}
+
+
+async def seed(url: str, key: str, active: int = 5000, finished: int = 5000) -> dict[str, Any]:
+    async with http_client(url, key) as http:
+        have = int((await http.get("/admin/tasks", params={"limit": 1})).headers["X-Total-Count"])
+        todo = max(0, active + finished - have)
+        queue = list(range(have, have + todo))
+
+        async def worker() -> None:
+            while queue:
+                i = queue.pop()
+                task_id = (await http.post("/admin/enqueue", json=seed_prompt(i))).json()["taskId"]
+                if i % 2 == 0:
+                    await http.post(f"/admin/tasks/{task_id}/cancel")
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(8)))
+        return {"created": todo, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+async def syncfull(url: str, key: str, runs: int = 20) -> dict[str, Any]:
+    async def once() -> tuple[float, int]:
+        socket = Socket(url, key, PATTERNS)
+        t0 = time.perf_counter_ns()
+        await socket.open()
+        t1, size = await asyncio.wait_for(socket.sync_full, 60)
+        await socket.close()
+        return (t1 - t0) / 1e6, size
+
+    out: dict[str, Any] = {}
+    async with http_client(url, key) as http:
+        probe = (await http.post("/admin/enqueue", json={"prompt": "sync:full probe"})).json()["taskId"]
+        for mode in ("cold", "warm"):
+            times = []
+            for i in range(runs):
+                if mode == "cold":
+                    await http.patch(f"/admin/tasks/{probe}", json={"title": f"probe {i}"})  # a new seq
+                ms, size = await once()
+                times.append(ms)
+            out[mode] = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(pct(times, 95), 1),
+                         "max_ms": round(max(times), 1)}
+        listed = await http.get("/admin/tasks", params={"limit": 1})
+    out["json_bytes"] = size
+    out["tasks_in_db"] = int(listed.headers["X-Total-Count"])
+    out["wire_bytes_deflate"] = await wire_size(url, key)
+    return out
+
+
+async def wire_size(url: str, key: str) -> int:
+    """≈ bytes the sync:full frame takes on the wire when the client offers permessage-deflate."""
+    import websockets.asyncio.client as wsc
+
+    counted = 0
+    ws_url = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+    async with wsc.connect(ws_url, compression="deflate", max_size=None) as ws:
+        protocol = ws.protocol
+        original = protocol.receive_data
+
+        def counting(data: bytes) -> None:
+            nonlocal counted
+            counted += len(data)
+            original(data)
+
+        protocol.receive_data = counting  # type: ignore[method-assign]
+        await ws.recv()
+        start = counted
+        await ws.send("40" + json.dumps({"apiKey": key, "subscribe": PATTERNS}))
+        connected = await ws.recv()  # the CONNECT answer (a few dozen bytes) precedes sync:full
+        while not str(await ws.recv()).startswith('42["sync:full"'):
+            pass
+    return counted - start - len(str(connected))
+
+
+def serve() -> None:
+    """`waaah serve`, with the bus's publication times on GET /__bench/stamps (bench only)."""
+    import uvicorn
+
+    from waaah.config import load_settings
+    from waaah.web.app import create_app
+
+    settings = load_settings()
+    app = create_app(settings)
+    stamps: dict[int, int] = {}
+
+    async def with_stamps(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/__bench/stamps":
+            body = json.dumps(stamps).encode()
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if scope["type"] == "lifespan":
+            async def started(message: Any) -> None:
+                if message["type"] == "lifespan.startup.complete":
+                    bus = app.app.state.runtime.hub.bus  # type: ignore[attr-defined]
+                    bus.subscribe(lambda event: stamps.__setitem__(event.seq, time.perf_counter_ns()))
+                await send(message)
+            await app(scope, receive, started)
+            return
+        await app(scope, receive, send)
+
+    uvicorn.run(with_stamps, host=settings.host, port=settings.port, log_level="warning", lifespan="on")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--pid", type=int, required=True, help="the server's pid (memory and CPU)")
+    parser.add_argument("--only", default="memory,latency,throughput,seed,syncfull")
+    parser.add_argument("--sockets", type=int, default=400, help="sockets for the throughput run")
+    args = parser.parse_args()
+    for name in args.only.split(","):
+        if name == "memory":
+            result = await memory(args.url, args.key, args.pid)
+        elif name == "latency":
+            result = await latency(args.url, args.key)
+        elif name == "throughput":
+            result = await throughput(args.url, args.key, args.pid, args.sockets)
+        elif name == "seed":
+            result = await seed(args.url, args.key)
+        elif name == "syncfull":
+            result = await syncfull(args.url, args.key)
+        else:
+            raise SystemExit(f"unknown benchmark {name}")
+        print(json.dumps({name: result}), flush=True)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["serve"]:
+        serve()
+    else:
+        asyncio.run(main())
