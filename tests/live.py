@@ -19,7 +19,7 @@ import uvicorn
 
 from waaah.config import Settings
 
-READY_TIMEOUT = 30.0
+READY_TIMEOUT = 60.0
 
 
 def free_port() -> int:
@@ -74,10 +74,14 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
+    def launch(self) -> None:
         waaah = Path(sys.executable).with_name("waaah")
         with self.log.open("ab") as out:
             self.process = subprocess.Popen([str(waaah), "serve"], env=self.env, stdout=out, stderr=out)
+
+    def start(self) -> None:
+        self.launch()
+        assert self.process is not None
         wait_until_healthy(self.url, self.process)
 
     def kill(self) -> None:
@@ -121,3 +125,24 @@ def server_process(tmp_path: Path, database_url: str, api_key: str, **env: str) 
         yield proc
     finally:
         proc.stop()
+
+
+@contextlib.contextmanager
+def cluster(tmp_path: Path, database_url: str, api_key: str, size: int, **env: str) -> Iterator[list[ServerProcess]]:
+    """`size` servers on one database, started together (each on its own port)."""
+    servers = []
+    for _ in range(size):
+        port = free_port()
+        full_env = {**os.environ, "WAAAH_API_KEY": api_key, "WAAAH_PORT": str(port),
+                    "WAAAH_DATABASE_URL": database_url, "WAAAH_HOME": str(tmp_path / "home"), **env}
+        servers.append(ServerProcess(full_env, port, tmp_path / f"server-{port}.log"))
+    try:
+        for server in servers:
+            server.launch()
+        for server in servers:
+            assert server.process is not None
+            wait_until_healthy(server.url, server.process)
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()

@@ -53,7 +53,8 @@ class AgentOps:
         """Record contact from a known agent; writes at most once per debounce window unless forced."""
         now = self.core.clock()
         last = self._last_beat.get(agent_id)
-        if not force and last is not None and now - last < HEARTBEAT_DEBOUNCE_MS:
+        debounce = min(HEARTBEAT_DEBOUNCE_MS, self.core.settings.agent_offline_after * 1000 / 4)
+        if not force and last is not None and now - last < debounce:
             return
         self._last_beat[agent_id] = now
 
