@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
+import subprocess
+import sys
 
 from waaah.errors import ConfigError
 from waaah.store.base import Reader, Store, TaskQuery, Writer
 
-__all__ = ["Reader", "Store", "TaskQuery", "Writer", "migrate", "open_store"]
-
-MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = ["Reader", "Store", "TaskQuery", "Writer", "backend_of", "migrate", "migrate_in_child", "open_store"]
 
 
-def _backend(url: str) -> str:
+def backend_of(url: str) -> str:
     scheme = url.split("://", 1)[0].split("+", 1)[0]
     if scheme in ("sqlite", "postgresql", "postgres"):
         return "postgresql" if scheme == "postgres" else scheme
@@ -25,7 +20,7 @@ def _backend(url: str) -> str:
 
 def open_store(url: str) -> Store:
     """The store for `url`; the driver is imported only when its backend is used."""
-    if _backend(url) == "sqlite":
+    if backend_of(url) == "sqlite":
         from waaah.store.sqlite import SqliteStore
         return SqliteStore(url)
     from waaah.store.postgres import PostgresStore
@@ -33,23 +28,15 @@ def open_store(url: str) -> Store:
 
 
 def migrate(url: str) -> None:
-    """Apply every pending migration (idempotent; safe when several processes start at once)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if _backend(url) == "sqlite":
-        from waaah.store import sqlite
-        engine = sa.create_engine(sqlite.sync_url(url))
-        sqlite.apply_pragmas(engine)
-        lock = None
-    else:
-        from waaah.store import postgres
-        engine = sa.create_engine(postgres.sync_url(url))
-        lock = postgres.MIGRATION_LOCK
-    try:
-        with engine.begin() as conn:
-            if lock is not None:
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-    finally:
-        engine.dispose()
+    """Apply every pending migration, in this process (tests, tools)."""
+    from waaah.store.migrate import upgrade
+
+    upgrade(url)
+
+
+def migrate_in_child(url: str) -> None:
+    """`migrate` in a child Python process (the server's way); a failure becomes a ConfigError."""
+    done = subprocess.run([sys.executable, "-m", "waaah.store.migrate", url], capture_output=True, text=True)
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+        raise ConfigError(f"migrating the store failed: {last[0]}")

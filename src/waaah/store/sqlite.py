@@ -11,8 +11,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from waaah.store.sql import Row, SqlTx
 
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
@@ -33,13 +31,9 @@ def sync_url(url: str) -> str:
     return "sqlite:///" + path
 
 
-def _apply_pragmas(dbapi_conn: Any, _record: Any = None) -> None:
+def apply_pragmas(dbapi_conn: Any, _record: Any = None) -> None:
     for pragma in PRAGMAS:
         dbapi_conn.execute(pragma)
-
-
-def apply_pragmas(engine: sa.Engine) -> None:
-    sa.event.listen(engine, "connect", _apply_pragmas)
 
 
 def _rows(cursor: sqlite3.Cursor) -> list[Row]:
@@ -60,7 +54,7 @@ class SqliteConnection:
 
 def _connect(path: str) -> sqlite3.Connection:
     raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    _apply_pragmas(raw)
+    apply_pragmas(raw)
     return raw
 
 
