@@ -8,13 +8,16 @@ event published on the bus (after commit) → received, from stamps the server t
 monotonic clock (GET /__bench/stamps); the REST round trip is reported too.
 
 memory      1,000 idle sockets: the server's RSS growth per socket (clients that do not, and that do,
-            offer permessage-deflate, as browsers do).
+            offer permessage-deflate, as browsers do), each having received a 300-task sync:full.
+            Run it first, against a fresh server.
 latency     50 sockets subscribed to ["task:*:*", "agent:*:*"]; POST /admin/enqueue at a steady 100/s
             for 10 s; latency = request sent → event received, for every (write, socket) pair; any
             event a socket never receives counts as missing.
 throughput  N sockets, writes as fast as the hub takes them for 10 s: event deliveries per second,
             and the server process's CPU share.
-seed        5,000 active + 5,000 finished (cancelled) tasks, over REST (skips what already exists).
+seed        5,000 active + 5,000 finished (cancelled) tasks, over REST, into an empty hub: half with a
+            title (~30 characters), half with only a prompt (first line ~90 characters), a third of
+            them high or critical, evenly across active and finished.
 syncfull    connect → sync:full time and size, with the seeded board: cold (first encoding after a
             write) and warm (served from the per-seq cache), raw JSON and on the wire with deflate.
 
@@ -114,8 +117,12 @@ async def open_all(sockets: list[Socket], batch: int = 50) -> None:
 
 
 # --- memory --------------------------------------------------------------------------------------
-async def memory(url: str, key: str, pid: int, count: int = 1000) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+async def memory(url: str, key: str, pid: int, count: int = 1000, board: int = 300) -> dict[str, Any]:
+    """Run it first, on a fresh server: RSS only grows, so earlier big messages would hide sockets."""
+    async with http_client(url, key) as http:
+        for i in range(board):  # a small team's board, so each socket's sync:full is real (~30 KB)
+            await http.post("/admin/enqueue", json=seed_prompt(i))
+    out: dict[str, Any] = {"board_tasks": board}
     for compression in (None, "deflate"):
         warm = [Socket(url, key, PATTERNS, compression) for _ in range(20)]
         await open_all(warm)
@@ -199,7 +206,7 @@ async def latency(url: str, key: str, sockets_n: int = 50, rate: int = 100, seco
         await asyncio.gather(*pending)
         elapsed = time.perf_counter() - t0
         stamps_response = await http.get("/__bench/stamps")
-        await sockets.settle(writes * sockets_n)
+        await sockets.settle((writes + 1) * sockets_n)  # and the warm-up write
         report = await sockets.ask("report")
     stamps = {int(k): v for k, v in stamps_response.json().items()} if stamps_response.status_code == 200 else {}
     seq_of = {task_id: int(seq) for seq, task_id in report["ids"].items()}
@@ -239,7 +246,8 @@ async def throughput(url: str, key: str, pid: int, sockets_n: int = 400, seconds
     return {"sockets": sockets_n, "seconds": round(elapsed, 1), "writes": done,
             "writes_per_s": round(done / elapsed, 1), "deliveries": delivered,
             "missing": done * sockets_n - delivered, "deliveries_per_s": round(delivered / elapsed),
-            "server_cpu_share": round((cpu1 - cpu0) / elapsed, 2)}
+            "server_cpu_share": round((cpu1 - cpu0) / elapsed, 2),
+            "server_cpu_us_per_delivery": round((cpu1 - cpu0) / max(1, delivered) * 1e6, 1)}
 
 
 # --- seed and sync:full --------------------------------------------------------------------------
@@ -251,11 +259,13 @@ BODY = ("Context: the hub's users report that this misbehaves under load. Reprod
 
 
 def seed_prompt(i: int) -> dict[str, Any]:
+    """Half the tasks have a title, half only a prompt; a third are high or critical."""
     title = TITLES[i % len(TITLES)]
-    if i % 2:
-        return {"prompt": f"{title} (#{i})\n\n{BODY}", "title": f"{title} (#{i})"}
+    priority = ("normal", "high", "critical")[i % 3]
+    if (i // 2) % 2:
+        return {"prompt": f"{title} (#{i})\n\n{BODY}", "title": f"{title} (#{i})", "priority": priority}
     return {"prompt": f"{title} in the part of the code that handles request #{i}, and check the retries\n\n{BODY}",
-            "priority": ("normal", "high", "critical")[i % 3]}
+            "priority": priority}
 
 
 async def seed(url: str, key: str, active: int = 5000, finished: int = 5000) -> dict[str, Any]:

@@ -76,14 +76,16 @@ class Scheduler:
         while idle and offset < DISPATCH_WINDOW:
             size = min(max(DISPATCH_PAGE[0], 4 * len(idle)), DISPATCH_PAGE[1])
             page = await self.queries.dispatchable(size, offset)
-            handed_out = len(report.reserved)
-            idle = await self._dispatch_page(sorted(page, key=dispatch_order), idle, report)
+            idle, taken = await self._dispatch_page(sorted(page, key=dispatch_order), idle, report)
             if len(page) < size:
                 return
-            offset += len(page) - (len(report.reserved) - handed_out)  # reserved tasks left the queue
+            offset += len(page) - taken  # reserved tasks left the queue
 
-    async def _dispatch_page(self, tasks: list[Task], idle: list[Agent], report: Report) -> list[Agent]:
-        """Offer each task to the best idle agent; returns the agents still idle."""
+    async def _dispatch_page(self, tasks: list[Task], idle: list[Agent],
+                             report: Report) -> tuple[list[Agent], int]:
+        """Offer each task to the best idle agent; returns the agents still idle and how many
+        tasks were reserved."""
+        taken = 0
         for task in tasks:
             agent = pick_agent(task, idle)
             if agent is None:
@@ -91,14 +93,17 @@ class Scheduler:
             reserved = await self.hub.work.reserve(task.id, agent.id)
             if reserved is None:
                 continue
+            taken += 1
             if self.waiters.deliver(agent.id, reserved):
                 report.reserved.append((task.id, agent.id))
-            else:  # the agent left between the pick and the commit
-                await self.hub.work.expire(task.id, f"Agent {agent.id} stopped waiting before delivery")
+            # else the agent stopped waiting between the pick and the commit. The task stays reserved
+            # for it: its next wait_for_prompt finds it, and the ack timeout requeues it if the agent
+            # never comes back. (Requeueing it here raced with that next poll, which could be handed
+            # the task just before it went back to the queue, and then fail to ack it.)
             idle = [a for a in idle if a.id != agent.id]
             if not idle:
                 break
-        return idle
+        return idle, taken
 
     async def _expire_leases(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)

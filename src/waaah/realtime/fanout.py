@@ -135,20 +135,17 @@ class Fanout:
             await self.deliver(await self._inbox.get())
 
     async def deliver(self, event: Event) -> None:
-        encoded = Encoded(event)
-        name = event.scoped_name
+        encoded, seq, name = Encoded(event), event.seq, event.scoped_name
         for group in list(self.groups.values()):
-            if group.match(name):
-                packet = encoded.packet(group.scoped)
-                for listener in list(group.members.values()):
-                    await self._offer(listener, event.seq, packet)
-
-    async def _offer(self, listener: Listener, seq: int, packet: Packet) -> None:
-        if listener.pending is not None:
-            listener.pending.append((seq, packet))
-        elif seq > listener.last_seq:
-            listener.last_seq = seq
-            await self.send(listener.eio_sid, packet)
+            if not group.match(name):
+                continue
+            packet = encoded.packet(group.scoped)
+            for listener in list(group.members.values()):
+                if listener.pending is not None:  # being synced: sent after its snapshot or replay
+                    listener.pending.append((seq, packet))
+                elif seq > listener.last_seq:
+                    listener.last_seq = seq
+                    await self.send(listener.eio_sid, packet)
 
     # --- sync: snapshot or replay, then live -------------------------------------------------------
     async def emit(self, listener: Listener, name: str, data: Any) -> None:
