@@ -21,8 +21,9 @@ def serve(_: argparse.Namespace) -> int:
     base = f"http://{settings.host}:{settings.port}"
     print(f"waaah: dashboard at {base}/admin/?key={settings.api_key}", flush=True)
     print(f"waaah: store {settings.database_url}", flush=True)
+    # Long polls last up to 300 s: on SIGTERM/SIGINT give in-flight requests a few seconds, not minutes.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
-                lifespan="on")
+                lifespan="on", timeout_graceful_shutdown=3)
     return 0
 
 
