@@ -80,3 +80,4 @@ def running(url: str, *args: str, key: str = API_KEY) -> Iterator[Lines]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=15)
+

@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.conftest import API_KEY
-from tests.integration.cli_runner import waaah
-from tests.live import ServerProcess, free_port, server_process
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    tmp = tmp_path_factory.mktemp("cli-hub")
-    with server_process(tmp, f"sqlite:///{tmp}/waaah.db", API_KEY) as server:
-        yield server
-
-
-@pytest.fixture
-def rest(hub: ServerProcess) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=hub.url, headers={"X-API-Key": API_KEY}, timeout=30) as client:
-        yield client
+from tests.integration.cli.cli_runner import waaah
+from tests.live import ServerProcess, free_port
 
 
 def task_count(rest: httpx.Client) -> int:

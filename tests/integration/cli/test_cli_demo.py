@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.conftest import API_KEY
-from tests.integration.cli_runner import running, waaah
-from tests.live import ServerProcess, server_process
+from tests.integration.cli.cli_runner import running, waaah
+from tests.live import ServerProcess
 
 WAIT = 60.0
 FAST = ("--tasks", "0", "--pace", "0", "--seed", "1")
 OVER = {"mcp": "over MCP streamable HTTP (/mcp)", "legacy": "over legacy tool route (/mcp/tools/{name})"}
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    tmp = tmp_path_factory.mktemp("demo-hub")
-    with server_process(tmp, f"sqlite:///{tmp}/waaah.db", API_KEY) as server:
-        yield server
-
-
-@pytest.fixture
-def rest(hub: ServerProcess) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=hub.url, headers={"X-API-Key": API_KEY}, timeout=30) as client:
-        yield client
 
 
 def enqueue(rest: httpx.Client, prompt: str, capability: str) -> str:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import API_KEY
-from tests.integration.cli_runner import Lines, running
+from tests.integration.cli.cli_runner import Lines, running
 from tests.live import ServerProcess, free_port, server_process
 
 WITHIN_A_SECOND = 1.0
