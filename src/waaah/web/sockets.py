@@ -120,7 +120,6 @@ class Channel:
             self.fanout = None
             for stop in unsubscribe:
                 stop()
-            delivery.cancel()
             for task in (delivery, *self._tasks):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
