@@ -163,8 +163,9 @@ class Stream:
 
     async def run(self) -> None:
         try:
+            # websocket only: no sticky sessions needed behind a load balancer (docs/deployment.md)
             await self.sio.connect(self.conn.url, auth=self.auth, socketio_path="socket.io",
-                                   wait_timeout=CONNECT_TIMEOUT)
+                                   transports=["websocket"], wait_timeout=CONNECT_TIMEOUT)
         except socketio.exceptions.ConnectionError as exc:
             raise ServerError(self._refusal(exc)) from None
         try:
