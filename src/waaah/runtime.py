@@ -12,7 +12,7 @@ from waaah.longpoll import LongPolls
 from waaah.scheduler import Scheduler
 from waaah.service import Hub
 from waaah.service.queries import Queries
-from waaah.store import migrate_in_child, open_store
+from waaah.store import ensure_migrated, open_store
 from waaah.tailer import Tailer
 from waaah.waiters import Waiters
 
@@ -40,7 +40,7 @@ class Runtime:
 
 async def build_runtime(settings: Settings, run_scheduler: bool = True) -> Runtime:
     """Migrate, open the store, and wire the parts; the scheduler loop starts unless told not to."""
-    await asyncio.to_thread(migrate_in_child, settings.database_url)
+    await asyncio.to_thread(ensure_migrated, settings.database_url)
     store = open_store(settings.database_url)
     async with store.read() as tx:
         bus = Bus(await tx.last_seq())

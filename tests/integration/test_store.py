@@ -125,3 +125,14 @@ async def test_pruning_drops_old_events_but_keeps_the_newest(store) -> None:
         assert await tx.prune_events(before=100) == 2
     async with store.read() as tx:
         assert (await tx.oldest_seq(), await tx.last_seq()) == (3, 3)
+
+
+def test_a_new_database_is_migrated_to_the_newest_revision_once(tmp_path) -> None:
+    from waaah.store import current_revision, ensure_migrated, head_revision
+
+    url = f"sqlite:///{tmp_path}/new/waaah.db"
+    assert current_revision(url) is None
+    ensure_migrated(url)
+    assert current_revision(url) == head_revision() == "0001"
+    ensure_migrated(url)  # already current: nothing to do
+    assert current_revision(url) == head_revision()

@@ -8,7 +8,7 @@ import sys
 from waaah.errors import ConfigError
 from waaah.store.base import Reader, Store, TaskQuery, Writer
 
-__all__ = ["Reader", "Store", "TaskQuery", "Writer", "backend_of", "migrate", "migrate_in_child", "open_store"]
+__all__ = ["Reader", "Store", "TaskQuery", "Writer", "backend_of", "ensure_migrated", "migrate", "open_store"]
 
 
 def backend_of(url: str) -> str:
@@ -40,3 +40,53 @@ def migrate_in_child(url: str) -> None:
     if done.returncode != 0:
         last = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
         raise ConfigError(f"migrating the store failed: {last[0]}")
+
+
+def head_revision() -> str:
+    """The newest migration's revision id (the one no other migration revises)."""
+    import re
+    from pathlib import Path
+
+    revisions: dict[str, str | None] = {}
+    for path in (Path(__file__).parent / "migrations" / "versions").glob("*.py"):
+        text = path.read_text()
+        found = re.search(r'^revision = "([^"]+)"', text, re.M)
+        if found:
+            down = re.search(r'^down_revision = "([^"]+)"', text, re.M)
+            revisions[found.group(1)] = down.group(1) if down else None
+    heads = set(revisions) - {d for d in revisions.values() if d}
+    if len(heads) != 1:
+        raise ConfigError(f"the migrations have {len(heads)} heads; expected one")
+    return heads.pop()
+
+
+def current_revision(url: str) -> str | None:
+    """The revision the database is at, read with the plain driver (None: not migrated yet)."""
+    query = "SELECT version_num FROM alembic_version"
+    try:
+        if backend_of(url) == "sqlite":
+            import sqlite3
+
+            from waaah.store.sqlite import sqlite_path
+
+            connection = sqlite3.connect(f"file:{sqlite_path(url)}?mode=ro", uri=True)
+            try:
+                row = connection.execute(query).fetchone()
+            finally:
+                connection.close()
+        else:
+            import psycopg
+
+            from waaah.store.postgres import libpq_url
+
+            with psycopg.connect(libpq_url(url)) as pg:
+                row = pg.execute(query).fetchone()
+    except Exception:  # no file, no table, no server yet: migrating will tell what is wrong
+        return None
+    return str(row[0]) if row else None
+
+
+def ensure_migrated(url: str) -> None:
+    """Migrate (in a child process) unless the database is already at the newest revision."""
+    if current_revision(url) != head_revision():
+        migrate_in_child(url)
