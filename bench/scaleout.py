@@ -92,7 +92,8 @@ async def throughput(urls: list[str], key: str, pids: list[int], sockets_n: int 
         await asyncio.gather(*(writer(clients[w % len(clients)]) for w in range(writers)))
         t1 = await settle(groups, [done * n for n in split(sockets_n, len(urls))])
         cpu1 = sum(cpu_seconds(p) for p in pids)
-        delivered = sum(sum((await g.ask("report"))["counts"]) for g in groups)
+        reports = [await g.ask("report") for g in groups]
+        delivered = sum(sum(report["counts"]) for report in reports)
     elapsed = (t1 - t0) / 1e9
     return {"processes": len(urls), "sockets": sockets_n, "writes": done, "writes_per_s": round(done / elapsed, 1),
             "deliveries": delivered, "missing": done * sockets_n - delivered,
