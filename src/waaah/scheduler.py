@@ -107,7 +107,7 @@ class Scheduler:
 
     async def _expire_leases(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)
-        reserved, _ = await self._find(TaskQuery(statuses=RESERVED, limit=None))
+        reserved, _ = await self._find(TaskQuery(statuses=RESERVED, limit=None, counted=False))
         for task in reserved:
             if task.ack_sent_at is not None and task.ack_sent_at < cutoff:
                 agent = task.pending_ack_agent_id

@@ -136,3 +136,12 @@ def test_a_new_database_is_migrated_to_the_newest_revision_once(tmp_path) -> Non
     assert current_revision(url) == head_revision() == "0001"
     ensure_migrated(url)  # already current: nothing to do
     assert current_revision(url) == head_revision()
+
+
+async def test_an_uncounted_find_skips_the_total(store) -> None:
+    async with store.write() as tx:
+        for n in range(3):
+            await tx.insert_task(a_task(f"t{n}", n))
+    async with store.read() as tx:
+        found, total = await tx.find_tasks(TaskQuery(limit=2, counted=False))
+        assert ([t.id for t in found], total) == (["t2", "t1"], 2)

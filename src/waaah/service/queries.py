@@ -59,7 +59,8 @@ class Queries:
 
     async def dispatchable(self, limit: int, offset: int = 0) -> list[Task]:
         async with self.store.read() as tx:
-            query = TaskQuery(statuses=DISPATCHABLE, limit=limit, offset=offset, dispatch_order=True)
+            query = TaskQuery(statuses=DISPATCHABLE, limit=limit, offset=offset, dispatch_order=True,
+                              counted=False)
             found, _ = await tx.find_tasks(query)
             return found
 

@@ -23,6 +23,8 @@ class TaskQuery:
     newest_first: bool = True
     dispatch_order: bool = False
     """Priority (critical first), then oldest first: the order work is handed out in."""
+    counted: bool = True
+    """Also count every match (the total of a paged list); the scheduler's passes skip it."""
 
 
 class Reader(Protocol):

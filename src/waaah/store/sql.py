@@ -152,6 +152,8 @@ class SqlTx:
         if query.offset:
             sql += ("" if query.limit is not None else f" {self.NO_LIMIT}") + f" OFFSET {int(query.offset)}"
         found = await self._all(Task, sql, params) if query.limit != 0 else []
+        if not query.counted:
+            return found, len(found)
         total = await self._value(f"SELECT COUNT(*) FROM tasks WHERE {clause}", params)
         return found, int(total or 0)
 
