@@ -30,11 +30,6 @@ class Bus:
         self._subscribers.append(subscriber)
         return lambda: self._subscribers.remove(subscriber)
 
-    @property
-    def waiting_for(self) -> int | None:
-        """The first missing seq while later events are held back, else None."""
-        return self.last_seq + 1 if self._held else None
-
     def publish(self, events: Iterable[Event]) -> None:
         for event in events:
             if event.seq > self.last_seq:

@@ -12,6 +12,7 @@ from waaah.domain.records import Event
 from waaah.domain.tasks import Task
 from waaah.scheduler import Scheduler
 from waaah.service import Hub
+from waaah.service.core import need_task
 from waaah.waiters import Waiters
 
 Progress = Callable[[float], Awaitable[None]]
@@ -150,8 +151,6 @@ class LongPolls:
                 "response": task.response}
 
     async def _task_state(self, task_id: str) -> Task:
-        from waaah.service.core import need_task
-
         async with self.hub.store.read() as tx:
             return await need_task(tx, task_id)
 

@@ -73,6 +73,3 @@ class Waiters:
         waiter = self._by_agent.get(agent_id)
         if waiter is not None and not waiter.future.done():
             waiter.future.set_result(None)
-
-    def __len__(self) -> int:
-        return len(self._by_agent)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from waaah.domain.lifecycle import TERMINAL, Actor, Status, allowed_actors, allowed_targets
-from waaah.errors import BadRequest, IllegalTransition, ReviewRequired
+from waaah.errors import IllegalTransition, ReviewRequired
 
 JSON = dict[str, Any]
 PRIORITIES = ("critical", "high", "normal")
@@ -131,14 +131,6 @@ def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
                 path.append(child)
                 stack.append((child, iter(graph.get(child, ()))))
     return None
-
-
-def check_priority(value: object) -> str:
-    if value is None:
-        return "normal"
-    if value not in PRIORITIES:
-        raise BadRequest(f"priority must be one of {', '.join(PRIORITIES)}", field="priority")
-    return str(value)
 
 
 def title_from_prompt(prompt: str) -> str:

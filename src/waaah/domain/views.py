@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from waaah.domain.agents import Agent
@@ -128,7 +128,3 @@ def agent_changes(old: JSON | None, new: JSON) -> JSON:
     """An `agent:{id}:status` payload: id, status, lastSeen and currentTasks always, plus what changed."""
     base = {k: new[k] for k in ("id", "status", "lastSeen", "currentTasks")}
     return {**base, **(new if old is None else changed_fields(old, new))}
-
-
-def by_id(records: Iterable[Task]) -> Mapping[str, Task]:
-    return {r.id: r for r in records}
