@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+from rest import Rest
 from websockets.asyncio.client import ClientConnection, connect
 
 PATTERNS = ["task:*:*", "agent:*:*"]
@@ -104,9 +104,8 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def http_client(url: str, key: str) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
-    return httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, limits=limits, timeout=60)
+def http_client(url: str, key: str) -> Rest:
+    return Rest(url, key)
 
 
 async def open_all(sockets: list[Socket], batch: int = 50) -> None:
@@ -344,7 +343,7 @@ def serve() -> None:
     import uvicorn
 
     from waaah.config import load_settings
-    from waaah.web.app import create_app
+    from waaah.web.app import create_app, server_options
 
     settings = load_settings()
     app = create_app(settings)
@@ -367,7 +366,7 @@ def serve() -> None:
             return
         await app(scope, receive, send)
 
-    uvicorn.run(with_stamps, host=settings.host, port=settings.port, log_level="warning", lifespan="on")
+    uvicorn.run(with_stamps, **server_options(settings))
 
 
 async def main() -> None:

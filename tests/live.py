@@ -42,11 +42,11 @@ class LiveServer:
 @contextlib.asynccontextmanager
 async def serve_in_process(settings: Settings) -> AsyncIterator[LiveServer]:
     """The full app under uvicorn on a free port, on the test's event loop."""
-    from waaah.web.app import create_app
+    from waaah.web.app import create_app, server_options
 
     port = free_port()
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, **{**server_options(settings), "host": "127.0.0.1", "port": port})
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(READY_TIMEOUT):

@@ -13,7 +13,7 @@ from waaah.errors import WaaahError
 def serve(_: argparse.Namespace) -> int:
     import uvicorn
 
-    from waaah.web.app import create_app
+    from waaah.web.app import create_app, server_options
 
     settings = load_settings()
     if settings.api_key_created:
@@ -21,9 +21,7 @@ def serve(_: argparse.Namespace) -> int:
     base = f"http://{settings.host}:{settings.port}"
     print(f"waaah: dashboard at {base}/admin/?key={settings.api_key}", flush=True)
     print(f"waaah: store {settings.database_url}", flush=True)
-    # Long polls last up to 300 s: on SIGTERM/SIGINT give in-flight requests a few seconds, not minutes.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
-                lifespan="on", timeout_graceful_shutdown=3)
+    uvicorn.run(create_app(settings), **server_options(settings))
     return 0
 
 

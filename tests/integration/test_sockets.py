@@ -179,3 +179,17 @@ async def test_a_bad_since_in_the_handshake_gets_an_error_then_sync_full(live, c
         await client.expect("connect")
         assert (await client.expect("error"))["field"] == "since"
         assert (await client.expect("sync:full"))["seq"] == live.runtime.hub.bus.last_seq
+
+
+@pytest.mark.parametrize(("setting", "negotiated"), [(None, False), ("on", True)])
+async def test_permessage_deflate_is_offered_only_when_configured(database_url: str, setting: str | None,
+                                                                 negotiated: bool) -> None:
+    """Off by default: the compressor costs ~17 KiB of server memory per socket and a compression per event."""
+    from websockets.asyncio.client import connect as ws_connect
+
+    settings = make_settings(database_url, **({"WAAAH_WS_DEFLATE": setting} if setting else {}))
+    async with serve_in_process(settings) as live:
+        url = live.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        async with ws_connect(url, compression="deflate") as ws:
+            extensions = ws.response.headers.get("Sec-WebSocket-Extensions") if ws.response else None
+    assert ("permessage-deflate" in (extensions or "")) is negotiated, extensions

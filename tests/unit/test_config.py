@@ -24,6 +24,13 @@ def test_defaults(tmp_path: Path) -> None:
     settings = load_settings({"WAAAH_API_KEY": "k", "WAAAH_HOME": str(tmp_path)})
     assert (settings.port, settings.host, settings.database_url) == (3000, "127.0.0.1", "sqlite:///./data/waaah.db")
     assert (settings.prompt_timeout, settings.ack_timeout, settings.max_body_bytes) == (290, 30, 2 * 1024 * 1024)
+    assert settings.ws_deflate is False
+
+
+@pytest.mark.parametrize(("value", "expected"), [("on", True), ("TRUE", True), ("1", True), ("off", False),
+                                                 ("no", False)])
+def test_ws_deflate_reads_on_and_off(value: str, expected: bool) -> None:
+    assert load_settings({"WAAAH_API_KEY": "k", "WAAAH_WS_DEFLATE": value}).ws_deflate is expected
 
 
 def test_reference_names_are_honoured(tmp_path: Path) -> None:
@@ -48,7 +55,8 @@ def test_a_corrupt_credentials_file_gets_a_new_key(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "value"), [("WAAAH_PORT", "abc"), ("WAAAH_ACK_TIMEOUT", "-1"),
-                                             ("WAAAH_REQUIRE_REVIEW", "sometimes")])
+                                             ("WAAAH_REQUIRE_REVIEW", "sometimes"),
+                                             ("WAAAH_WS_DEFLATE", "maybe")])
 def test_bad_values_stop_the_server_with_a_message_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError) as refused:
         load_settings({"WAAAH_API_KEY": "k", name: value})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -51,3 +52,10 @@ def create_app(settings: Settings) -> ASGIApp:
         api.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["*"], allow_headers=["*"])
     return Guard(sockets.WithSockets(api, api.state.sockets.app), settings.api_key, settings.max_body_bytes)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves the app, wherever it is served (`waaah serve`, tests, benchmarks)."""
+    # Long polls last up to 300 s: on SIGTERM/SIGINT give in-flight requests a few seconds, not minutes.
+    return {"host": settings.host, "port": settings.port, "log_level": "warning", "lifespan": "on",
+            "timeout_graceful_shutdown": 3, "ws_per_message_deflate": settings.ws_deflate}
