@@ -129,6 +129,8 @@ async def throughput(url: str, key: str, pid: int | None, agents: int, tasks: in
     names = [f"tp-{run}-{n:02d}" for n in range(agents)]
     await asyncio.gather(*(hub.register(a, workspace) for a in names))
 
+    all_done = asyncio.Event()
+
     async def work(agent: str) -> None:
         while len(completed) < tasks:
             offer = await hub.tool("wait_for_prompt", agentId=agent, timeout=2)
@@ -139,6 +141,8 @@ async def throughput(url: str, key: str, pid: int | None, agents: int, tasks: in
             await hub.tool("send_response", taskId=offer["taskId"], agentId=agent, status="COMPLETED",
                            message="done")
             completed[offer["taskId"]] += 1
+            if len(completed) >= tasks:
+                all_done.set()
 
     async def feed(part: int, share: int) -> list[str]:
         return [await hub.enqueue(f"Write page {part}.{n} ({run})", workspace) for n in range(share)]
@@ -148,8 +152,15 @@ async def throughput(url: str, key: str, pid: int | None, agents: int, tasks: in
     feeders = 4
     ids = [i for batch in await asyncio.gather(*(feed(p, tasks // feeders) for p in range(feeders)))
            for i in batch]
-    await asyncio.gather(*workers)
+    finished = asyncio.create_task(all_done.wait())
+    first, _ = await asyncio.wait([finished, *workers], return_when=asyncio.FIRST_COMPLETED)
     elapsed, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu
+    for task in first:
+        if task is not finished and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+    for worker in workers:  # the others sit in a poll that would only end at its timeout
+        worker.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
     server_count = await hub.completed(f"({run})")
     await hub.close()
     exactly_once = (set(acks) == set(ids) == set(completed) and set(acks.values()) == {1}

@@ -114,8 +114,8 @@ class LongPolls:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(future), timeout=min(remaining, beat))
+            # asyncio.wait neither cancels the future at the timeout nor adds wait_for's extra hops
+            await asyncio.wait((future,), timeout=min(remaining, beat))
             if not future.done():
                 await self.hub.agents.heartbeat(agent_id)
                 if progress is not None:

@@ -8,7 +8,6 @@ the service.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -16,6 +15,7 @@ from waaah.domain.agents import Agent, AgentStatus, pick_agent
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task, dispatch_order
+from waaah.doorbell import Doorbell
 from waaah.service import Hub
 from waaah.service.queries import Queries
 from waaah.store.base import TaskQuery
@@ -45,13 +45,13 @@ class Scheduler:
         self.hub = hub
         self.queries = queries
         self.waiters = waiters
-        self._wake = asyncio.Event()
+        self._bell = Doorbell()
         self._stop = asyncio.Event()
         self._last_prune = 0
         self._unsubscribe = hub.bus.subscribe(self._on_event)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._bell.ring()
 
     def _on_event(self, event: Event) -> None:
         payload = event.payload
@@ -149,11 +149,9 @@ class Scheduler:
                 await self.run_once(full=full)
             except Exception:  # the loop must survive a bad pass; the next tick retries
                 log.exception("scheduler pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_full - loop.time()))
-            self._wake.clear()
+            await self._bell.wait(next_full - loop.time())
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
+        self._bell.ring()
         self._unsubscribe()

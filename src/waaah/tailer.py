@@ -9,6 +9,7 @@ import contextlib
 import logging
 
 from waaah.bus import Bus
+from waaah.doorbell import Doorbell
 from waaah.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -21,12 +22,12 @@ class Tailer:
         self.store = store
         self.bus = bus
         self.tick = tick
-        self._wake = asyncio.Event()
+        self._bell = Doorbell()
         self._stop = asyncio.Event()
         bus.on_gap = self._on_gap
 
     def wake(self) -> None:
-        self._wake.set()
+        self._bell.ring()
 
     def _on_gap(self) -> None:
         asyncio.get_running_loop().call_later(GAP_GRACE, self.wake)
@@ -46,9 +47,7 @@ class Tailer:
         listener = asyncio.create_task(self._listen(), name="waaah-tailer-listen")
         try:
             while not self._stop.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.tick)
-                self._wake.clear()
+                await self._bell.wait(self.tick)
                 try:
                     await self.catch_up()
                 except Exception:  # a failed read is retried on the next wake or tick
@@ -74,4 +73,4 @@ class Tailer:
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
+        self._bell.ring()
