@@ -19,7 +19,9 @@ seed        5,000 active + 5,000 finished (cancelled) tasks, over REST, into an 
             title (~30 characters), half with only a prompt (first line ~90 characters), a third of
             them high or critical, evenly across active and finished.
 syncfull    connect → sync:full time and size, with the seeded board: cold (first encoding after a
-            write) and warm (served from the per-seq cache), raw JSON and on the wire with deflate.
+            write) and warm (served from the per-seq cache), for a client with patterns (as the
+            dashboard: cards as rows under `taskFields`); its raw JSON size and on the wire with
+            deflate, and the JSON size of the object form clients without patterns get.
 
 The clients are minimal Engine.IO v4 / Socket.IO v5 clients over `websockets` (the same frames
 socket.io-client sends with `transports: ["websocket"]`), so the client side costs little; clients
@@ -286,8 +288,8 @@ async def seed(url: str, key: str, active: int = 5000, finished: int = 5000) -> 
 
 
 async def syncfull(url: str, key: str, runs: int = 20) -> dict[str, Any]:
-    async def once() -> tuple[float, int]:
-        socket = Socket(url, key, PATTERNS)
+    async def once(patterns: list[str] | None = PATTERNS) -> tuple[float, int]:
+        socket = Socket(url, key, patterns)
         t0 = time.perf_counter_ns()
         await socket.open()
         t1, size = await asyncio.wait_for(socket.sync_full, 60)
@@ -307,7 +309,8 @@ async def syncfull(url: str, key: str, runs: int = 20) -> dict[str, Any]:
             out[mode] = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(pct(times, 95), 1),
                          "max_ms": round(max(times), 1)}
         listed = await http.get("/admin/tasks", params={"limit": 1})
-    out["json_bytes"] = size
+    out["json_bytes"] = size  # the row form: what the dashboard (and any client with patterns) gets
+    out["json_bytes_without_patterns"] = (await once(None))[1]  # the object form, for the reference's clients
     out["tasks_in_db"] = int(listed.headers["X-Total-Count"])
     out["wire_bytes_deflate"] = await wire_size(url, key)
     return out

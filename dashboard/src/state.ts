@@ -71,9 +71,21 @@ export function syncRequest(before: LiveState, after: LiveState): number | null 
   return after.resyncSince !== null && after.resyncSince !== before.resyncSince ? after.resyncSince : null;
 }
 
+/** The cards of a `sync:full`: its rows turned into the card objects they stand for (empty values
+ * left out, as in the object form), or its card objects as they are. */
+export function syncCards(payload: SyncFull): Task[] {
+  if (!payload.taskFields) return payload.tasks ?? [];
+  const fields = payload.taskFields;
+  return payload.tasks.map((row) => {
+    const card: Record<string, unknown> = {};
+    row.forEach((value, i) => { if (value !== null && value !== undefined && i < fields.length) card[fields[i]] = value; });
+    return card as Task;
+  });
+}
+
 function applySync(state: LiveState, payload: SyncFull): LiveState {
   const tasks: Record<string, Task> = {};
-  for (const task of payload.tasks ?? []) tasks[task.id] = task;
+  for (const task of syncCards(payload)) tasks[task.id] = task;
   const agents: Record<string, Agent> = {};
   for (const agent of payload.agents ?? []) agents[agent.id] = agent;
   // REST paging of finished tasks starts over: its order need not match the sync's for equal times.

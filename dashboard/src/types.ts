@@ -90,8 +90,12 @@ export interface ReviewComment {
   createdAt: number;
 }
 
-export interface SyncFull {
-  tasks: Task[];
-  agents: Agent[];
-  seq: number;
-}
+/** What `sync:full` carries: with `taskFields` (clients with patterns, as the dashboard), each task is a
+ * row of values in that order, trailing empty ones left out and others null (see docs/realtime.md);
+ * without it (clients without patterns), each task is a card object. */
+export type SyncFull =
+  | { taskFields: string[]; tasks: TaskRow[]; agents: Agent[]; seq: number }
+  | { taskFields?: undefined; tasks: Task[]; agents: Agent[]; seq: number };
+
+/** One card of `sync:full` as a row: values in `taskFields` order (id, status, title, priority, …). */
+export type TaskRow = unknown[];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { finishedCount, initialLive, reduceLive, syncRequest, type LiveAction, type LiveState } from '../src/state';
+import { finishedCount, initialLive, reduceLive, syncCards, syncRequest, type LiveAction, type LiveState } from '../src/state';
 import type { Task } from '../src/types';
 
 const NOW = 1_700_000_000_000;
@@ -33,6 +33,28 @@ describe('sync:full', () => {
     const state = run(paged, sync([card('a'), card('b', 'COMPLETED'), card('c', 'FAILED')], 20));
     assert.deepEqual(state.finished, { offset: 0, total: null });
     assert.equal(finishedCount(state), 2);
+  });
+
+  it('turns rows under taskFields into the cards the object form carries', () => {
+    const taskFields = ['id', 'status', 'title', 'priority', 'assignedTo', 'blockedReason', 'dependencies', 'completedAt'];
+    const rows = [
+      ['task-1-a', 'QUEUED', 'Fix flaky login test'],
+      ['task-2-b', 'IN_PROGRESS', 'Réparer le «login»…', 'high', 'agent-1'],
+      ['task-3-c', 'BLOCKED', 'Docs', null, null, 'waits', ['task-1-a']],
+      ['task-4-d', 'COMPLETED', 'Done', 'critical', 'agent-2', null, null, NOW],
+    ];
+    const objects: Task[] = [
+      { id: 'task-1-a', status: 'QUEUED', title: 'Fix flaky login test' },
+      { id: 'task-2-b', status: 'IN_PROGRESS', title: 'Réparer le «login»…', priority: 'high', assignedTo: 'agent-1' },
+      { id: 'task-3-c', status: 'BLOCKED', title: 'Docs', blockedReason: 'waits', dependencies: ['task-1-a'] },
+      { id: 'task-4-d', status: 'COMPLETED', title: 'Done', priority: 'critical', assignedTo: 'agent-2', completedAt: NOW },
+    ];
+    const fromRows = run(initialLive, { type: 'sync:full', payload: { taskFields, tasks: rows, agents: [], seq: 4 }, now: NOW });
+    const fromObjects = run(initialLive, sync(objects, 4));
+    assert.deepEqual(syncCards({ taskFields, tasks: rows, agents: [], seq: 4 }), objects);
+    assert.deepEqual(fromRows, fromObjects);
+    assert.deepEqual(Object.keys(fromRows.tasks), ['task-1-a', 'task-2-b', 'task-3-c', 'task-4-d']);
+    assert.equal(finishedCount(fromRows), 1);
   });
 
   it('clears a pending resync', () => {

@@ -75,13 +75,26 @@ def auth(**extra: Any) -> dict[str, Any]:
     return {"apiKey": API_KEY, **extra}
 
 
+def as_cards(snapshot: Any) -> Any:
+    """A `sync:full` in the row form turned into the object form, by the rule docs/realtime.md gives
+    client authors (tests/js/client.mjs does the same in JS)."""
+    if not isinstance(snapshot, dict) or "taskFields" not in snapshot:
+        return snapshot
+    fields = snapshot["taskFields"]
+    tasks = [{key: value for key, value in zip(fields, row, strict=False) if value is not None}
+             for row in snapshot["tasks"]]
+    return {**{k: v for k, v in snapshot.items() if k != "taskFields"}, "tasks": tasks}
+
+
 class PyClient(Inbox):
-    """python-socketio's AsyncClient. With `resume`, each handshake carries `since` = the last seq seen."""
+    """python-socketio's AsyncClient. With `resume`, each handshake carries `since` = the last seq seen;
+    with `decode_rows`, a `sync:full` in the row form is received as cards (`as_cards`)."""
 
     def __init__(self, url: str, auth: dict[str, Any] | None, resume: bool = False,
-                 transports: list[str] | None = None) -> None:
+                 transports: list[str] | None = None, decode_rows: bool = False) -> None:
         super().__init__()
         self.url, self.auth, self.resume, self.transports = url, auth, resume, transports
+        self.decode_rows = decode_rows
         self.sio = socketio.AsyncClient(**FAST_RECONNECT)
         self.sio.on("*", self._any)
         for name in ("connect", "disconnect", "connect_error"):
@@ -93,7 +106,8 @@ class PyClient(Inbox):
         return handler
 
     async def _any(self, name: str, *args: Any) -> None:
-        self.received(name, args[0] if args else None)
+        data = args[0] if args else None
+        self.received(name, as_cards(data) if self.decode_rows and name == "sync:full" else data)
 
     def _auth(self) -> dict[str, Any] | None:
         if self.resume and self.last_seq is not None and self.auth is not None:
@@ -120,16 +134,17 @@ class PyClient(Inbox):
 
 
 class JsClient(Inbox):
-    """socket.io-client from npm, driven through tests/js/client.mjs over stdin/stdout."""
+    """socket.io-client from npm, driven through tests/js/client.mjs over stdin/stdout (which does the
+    `decode_rows` in JS)."""
 
     def __init__(self, url: str, auth: dict[str, Any] | None, resume: bool = False,
-                 transports: list[str] | None = None) -> None:
+                 transports: list[str] | None = None, decode_rows: bool = False) -> None:
         super().__init__()
         options: dict[str, Any] = {"reconnectionDelay": 100, "reconnectionDelayMax": 500,
                                    "randomizationFactor": 0}
         if transports:
             options["transports"] = transports
-        self.config = {"url": url, "auth": auth, "options": options, "resume": resume}
+        self.config = {"url": url, "auth": auth, "options": options, "resume": resume, "decodeRows": decode_rows}
         self.acks: asyncio.Queue[Any] = asyncio.Queue()
         self.process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -203,14 +218,14 @@ Connect = Callable[..., "contextlib.AbstractAsyncContextManager[Client]"]
 
 
 def connector(kind: str) -> Connect:
-    """`async with connect(url, auth=..., resume=...) as client:` for the client `kind`."""
+    """`async with connect(url, auth=..., resume=..., decode_rows=...) as client:` for the client `kind`."""
     if kind == "js":
         require_node()
 
     @contextlib.asynccontextmanager
     async def connect(url: str, auth: dict[str, Any] | None = None, resume: bool = False,
-                      transports: list[str] | None = None) -> AsyncIterator[Client]:
-        client = KINDS[kind](url, auth, resume, transports)
+                      transports: list[str] | None = None, decode_rows: bool = False) -> AsyncIterator[Client]:
+        client = KINDS[kind](url, auth, resume, transports, decode_rows)
         try:
             await client.start()
             yield client

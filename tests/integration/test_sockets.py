@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import API_KEY, make_settings
 from tests.integration.socket_support import Connect, auth, connector
 from tests.live import serve_in_process
+from waaah.domain.views import CARD_FIELDS
 from waaah.service import NewTask
 
 
@@ -32,6 +33,11 @@ async def test_a_good_key_connects_and_the_first_thing_received_is_sync_full(liv
         await client.expect("connect")
         snapshot = await client.expect("sync:full")
     assert snapshot == {"tasks": [], "agents": [], "seq": live.runtime.hub.bus.last_seq}
+    async with connect(live.url, auth(subscribe=["task:*:*"])) as client:
+        await client.expect("connect")
+        snapshot = await client.expect("sync:full")
+    assert snapshot == {"taskFields": list(CARD_FIELDS), "tasks": [], "agents": [],
+                        "seq": live.runtime.hub.bus.last_seq}
 
 
 async def test_a_missing_key_is_refused_with_auth_missing(live, connect: Connect) -> None:
@@ -55,7 +61,9 @@ async def test_the_key_is_only_read_from_the_handshake_auth(live) -> None:
     assert refused["data"] == {"code": "AUTH_MISSING"}
 
 
-async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(database_url: str) -> None:
+async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(database_url: str,
+                                                                           connect: Connect) -> None:
+    """Clients without patterns get cards as objects; clients with patterns get rows, which decode to the same."""
     settings = make_settings(database_url, WAAAH_SYNC_FINISHED_LIMIT="2")
     async with serve_in_process(settings) as live:
         hub = live.runtime.hub
@@ -64,24 +72,34 @@ async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(data
         first = await hub.tasks.create(NewTask(prompt="Fix the login form\nIt forgets the user.",
                                                priority="high"))
         second = await hub.tasks.create(NewTask(prompt="Write docs", title="Docs", dependencies=(first.id,)))
-        finished = [await hub.tasks.create(NewTask(prompt=f"old {i}")) for i in range(3)]
-        for task in finished:
-            await hub.tasks.cancel(task.id)
-        async with connector("python")(live.url, auth()) as client:
-            await client.expect("connect")
-            snapshot = await client.expect("sync:full")
+        third = await hub.tasks.create(NewTask(prompt="Réparer le formulaire « connexion » qui oublie l'utilisateur"))
+        await hub.work.reserve(third.id, "coder-1")
+        await hub.work.ack(third.id, "coder-1")
+        created = [await hub.tasks.create(NewTask(prompt=f"old {i}")) for i in range(3)]
+        finished = [await hub.tasks.cancel(task.id) for task in created]
+        async with connect(live.url, auth()) as legacy, \
+                connect(live.url, auth(subscribe=["agent:*:*"]), decode_rows=True) as scoped:
+            await legacy.expect("connect")
+            snapshot = await legacy.expect("sync:full")
+            await scoped.expect("connect")
+            decoded = await scoped.expect("sync:full")
+    assert decoded == snapshot
     assert snapshot["seq"] == hub.bus.last_seq
     cards = {card["id"]: card for card in snapshot["tasks"]}
-    assert list(cards)[:2] == newest_first([first, second])
-    assert list(cards)[2:] == newest_first(finished)[:2]
+    assert list(cards)[:3] == newest_first([first, second, third])
+    assert list(cards)[3:] == newest_first(finished)[:2]
     assert cards[first.id] == {"id": first.id, "status": "QUEUED", "title": "Fix the login form",
                                "priority": "high"}
     assert cards[second.id] == {"id": second.id, "status": "BLOCKED", "title": "Docs",
                                 "dependencies": [first.id], "blockedReason": second.blocked_reason}
-    assert cards[finished[2].id]["status"] == "CANCELLED"
+    assert cards[third.id] == {"id": third.id, "status": "ASSIGNED", "assignedTo": "coder-1",
+                               "title": "Réparer le formulaire « connexion » qui…"}  # 40 characters
+    done = next(task for task in finished if task.id == list(cards)[3])
+    assert cards[done.id] == {"id": done.id, "status": "CANCELLED", "title": done.prompt,
+                              "completedAt": done.completed_at}
     assert [a["id"] for a in snapshot["agents"]] == ["coder-1"]
     assert snapshot["agents"][0]["displayName"] == "Coder"
-    assert snapshot["agents"][0]["status"] == "WAITING"
+    assert snapshot["agents"][0]["status"] == "PROCESSING"
 
 
 async def test_sync_full_reflects_every_write_made_while_the_server_runs(live) -> None:

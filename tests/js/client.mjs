@@ -5,7 +5,9 @@
 //   {"op": "emit", "event": "subscribe", "data": [...]}   (prints {"type": "ack", "event", "data"})
 //   {"op": "disconnect"} · {"op": "connect"} · {"op": "exit"}
 // With "resume": true the handshake auth carries `since` = the last seq this client saw, as a
-// dashboard that resumes after a reconnect does.
+// dashboard that resumes after a reconnect does. With "decodeRows": true a `sync:full` in the row form
+// ({taskFields, tasks: [[...], ...]}) is printed as the cards it stands for ({tasks: [{...}, ...]}),
+// decoded by the rule docs/realtime.md gives client authors.
 import { createInterface } from 'node:readline';
 import { io } from 'socket.io-client';
 
@@ -14,6 +16,11 @@ let lastSeq = null;
 
 function out(record) {
   process.stdout.write(JSON.stringify(record) + '\n');
+}
+
+function asCards({ taskFields, tasks, ...rest }) {
+  const card = (row) => Object.fromEntries(taskFields.map((field, i) => [field, row[i]]).filter(([, v]) => v != null));
+  return { ...rest, tasks: tasks.map(card) };
 }
 
 function seen(payload) {
@@ -30,7 +37,8 @@ socket.on('connect_error', (err) => out({ type: 'connect_error', message: err.me
 socket.on('disconnect', (reason) => out({ type: 'disconnect', reason }));
 socket.onAny((name, data) => {
   seen(data);
-  out({ type: 'event', name, data });
+  const decode = config.decodeRows && name === 'sync:full' && Array.isArray(data?.taskFields);
+  out({ type: 'event', name, data: decode ? asCards(data) : data });
 });
 
 const commands = createInterface({ input: process.stdin });

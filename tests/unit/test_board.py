@@ -1,4 +1,4 @@
-"""The live board: loaded at a seq, moved forward by events, served as compact cards."""
+"""The live board: loaded at a seq, moved forward by events, served as compact cards (rows or objects)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from waaah.domain.records import Event
-from waaah.realtime.board import Board
+from waaah.domain.views import CARD_FIELDS
+from waaah.realtime.board import OBJECTS, ROWS, Board
 
 
 def task(task_id: str, status: str = "QUEUED", created: int = 1, **fields: Any) -> dict[str, Any]:
@@ -20,7 +21,17 @@ def event(seq: int, name: str, entity: str, **payload: Any) -> Event:
 
 
 def full(board: Board) -> dict[str, Any]:
-    return json.loads(board.sync_full()[1])  # type: ignore[no-any-return]
+    """sync:full as the reference's clients get it (no patterns): cards as objects."""
+    return json.loads(board.sync_full(OBJECTS)[1])  # type: ignore[no-any-return]
+
+
+def decoded(board: Board) -> dict[str, Any]:
+    """sync:full as clients with patterns get it, each row turned back into a card as docs/realtime.md says."""
+    snapshot = json.loads(board.sync_full(ROWS)[1])
+    fields = snapshot.pop("taskFields")
+    snapshot["tasks"] = [{key: value for key, value in zip(fields, row, strict=False) if value is not None}
+                         for row in snapshot["tasks"]]
+    return snapshot  # type: ignore[no-any-return]
 
 
 def test_cards_are_compact_and_built_from_the_task_fields() -> None:
@@ -33,6 +44,7 @@ def test_cards_are_compact_and_built_from_the_task_fields() -> None:
         {"id": "t2", "status": "QUEUED", "title": "Named"},
     ]
     assert full(board)["seq"] == 4
+    assert decoded(board) == full(board)
 
 
 def test_events_move_the_board_forward_once_each_in_seq_order() -> None:
@@ -82,10 +94,46 @@ def test_a_retried_task_comes_back_whatever_its_age() -> None:
     assert [c["id"] for c in full(board)["tasks"]] == ["old", "new"]
 
 
-def test_sync_full_is_encoded_once_per_seq() -> None:
+def test_rows_carry_the_same_cards_as_objects_in_the_same_order() -> None:
+    board = Board(finished_limit=10)
+    board.load([task("plain", created=9),
+                task("all", created=8, priority="critical", assignedTo="a1", blockedReason="waits",
+                     dependencies=["plain"], status="BLOCKED"),
+                task("gap", created=7, dependencies=["all"]),  # set after empty ones: those are null
+                task("done", created=6, status="COMPLETED", completedAt=16, assignedTo="a2"),
+                task("unicode", created=5, title="Réparer le «login» " + "é" * 60)],
+               [{"id": "a1", "status": "WAITING"}], seq=3)
+    rows = json.loads(board.sync_full(ROWS)[1])
+    assert rows["taskFields"] == list(CARD_FIELDS) == ["id", "status", "title", "priority", "assignedTo",
+                                                        "blockedReason", "dependencies", "completedAt"]
+    by_id = {row[0]: row for row in rows["tasks"]}
+    assert by_id["plain"] == ["plain", "QUEUED", "Do plain"]  # trailing empty values left out
+    assert by_id["all"] == ["all", "BLOCKED", "Do all", "critical", "a1", "waits", ["plain"]]
+    assert by_id["gap"] == ["gap", "QUEUED", "Do gap", None, None, None, ["all"]]
+    assert by_id["done"] == ["done", "COMPLETED", "Do done", None, "a2", None, None, 16]
+    assert decoded(board) == full(board)
+    assert [c["id"] for c in full(board)["tasks"]] == ["plain", "all", "gap", "unicode", "done"]
+    assert full(board)["tasks"][1] == {"id": "all", "status": "BLOCKED", "title": "Do all", "priority": "critical",
+                                       "assignedTo": "a1", "blockedReason": "waits", "dependencies": ["plain"]}
+
+
+def test_cards_are_utf_8_not_escaped() -> None:
+    board = Board(finished_limit=10)
+    board.load([task("t1", title="Réparer " + "x" * 60)], [], seq=0)
+    for form in (ROWS, OBJECTS):
+        text = board.sync_full(form)[1]
+        assert "Réparer" in text and "…" in text and "\\u" not in text
+
+
+def test_each_form_is_encoded_once_per_seq_and_only_when_asked_for() -> None:
     board = Board(finished_limit=2)
-    board.load([task("t1")], [], seq=0)
-    first = board.sync_full()
-    assert board.sync_full() is first
+    board.load([task("t1"), task("t2")], [], seq=0)
+    rows = board.sync_full(ROWS)
+    assert board.sync_full(ROWS) is rows
+    assert board._cards[OBJECTS] == {}  # no client without patterns asked: never built
+    objects = board.sync_full(OBJECTS)
+    assert board.sync_full(OBJECTS) is objects and board.sync_full(ROWS) is rows
     board.apply(event(1, "task:updated", "t1", title="x"))
-    assert board.sync_full()[0] == 1
+    assert sorted(board._cards[ROWS]) == sorted(board._cards[OBJECTS]) == ["t2"]  # t1's cards re-encoded
+    assert board.sync_full(ROWS)[0] == board.sync_full(OBJECTS)[0] == 1
+    assert decoded(board) == full(board)

@@ -75,7 +75,22 @@ async def test_sync_full_then_only_what_came_after_it() -> None:
     await s.fanout.sync(listener, since=None)
     await s.publish(created(4, "t4"))
     assert s.wire.names("eio") == [("sync:full", 3), ("task:t4:created", 4)]
-    assert [t["id"] for t in s.wire.sent["eio"][0][1]["tasks"]] == ["t3", "t2", "t1"]
+    assert [row[0] for row in s.wire.sent["eio"][0][1]["tasks"]] == ["t3", "t2", "t1"]
+
+
+async def test_sync_full_is_rows_for_clients_with_patterns_and_objects_for_the_others() -> None:
+    s = Setup(stored=2)
+    for sid, patterns in (("scoped", ("agent:*:*",)), ("scoped2", ("task:*:*",)), ("legacy", None),
+                          ("emptied", ())):  # unsubscribed from everything: still a client with patterns
+        await s.fanout.sync(s.fanout.attach(sid, sid, patterns), since=None)
+    [(_, rows)], [(_, objects)] = s.wire.sent["scoped"], s.wire.sent["legacy"]
+    assert rows == {"taskFields": ["id", "status", "title", "priority", "assignedTo", "blockedReason",
+                                   "dependencies", "completedAt"],
+                    "tasks": [["t2", "QUEUED", "p"], ["t1", "QUEUED", "p"]], "agents": [], "seq": 2}
+    assert objects == {"tasks": [{"id": "t2", "status": "QUEUED", "title": "p"},
+                                 {"id": "t1", "status": "QUEUED", "title": "p"}], "agents": [], "seq": 2}
+    packets = dict(zip(["scoped", "scoped2", "legacy", "emptied"], s.wire.packets, strict=True))
+    assert packets["scoped"] is packets["scoped2"] is packets["emptied"]  # one packet per form and seq
 
 
 async def test_request_sync_is_acknowledged_with_the_seq_it_brings_the_socket_to() -> None:

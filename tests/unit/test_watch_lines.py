@@ -27,6 +27,12 @@ def test_events_print_once_each_even_when_replayed_twice() -> None:
     assert (w.last_seq, w.printed) == (4, 1)
 
 
+def test_a_sync_with_cards_as_rows_counts_them_the_same() -> None:
+    rows = {"taskFields": ["id", "status", "title"], "tasks": [["t1", "QUEUED", "A"], ["t2", "QUEUED", "B"]],
+            "agents": [], "seq": 3}
+    assert watcher().on_sync(rows) == ["03:04:05 synced: 2 tasks, 0 agents at seq 3"]
+
+
 def test_a_sync_after_a_reconnect_says_missed_events_were_not_replayed() -> None:
     w = watcher(last_seq=4)
     [line] = w.on_sync({"tasks": [], "agents": [], "seq": 9})

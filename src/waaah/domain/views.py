@@ -47,26 +47,38 @@ def task_json(task: Task, messages: Iterable[Message] = (), history: Iterable[Hi
             "history": [history_json(h) for h in history]}
 
 
-CARD_TITLE_LIMIT = 48
+CARD_TITLE_LIMIT = 40
 CARD_INPUTS = ("id", "status", "title", "prompt", "priority", "assignedTo", "blockedReason",
                "dependencies", "createdAt", "completedAt")
+CARD_FIELDS = ("id", "status", "title", "priority", "assignedTo", "blockedReason", "dependencies", "completedAt")
+
+
+def card_values(fields: JSON) -> list[Any]:
+    """A card's values in `CARD_FIELDS` order, from a task's JSON fields (`task_fields`, or patched).
+
+    What a board column needs and nothing more; details come over REST. An empty value is None
+    (`priority` too when "normal"); `id`, `status` and `title` never are. There is no `createdAt`:
+    it is the number in the id (`task-<createdAt>-<suffix>`).
+    """
+    title = fields.get("title") or fields.get("prompt") or ""
+    priority = fields.get("priority")
+    return [fields["id"], fields["status"], excerpt(title, CARD_TITLE_LIMIT),
+            priority if priority and priority != "normal" else None,
+            *(fields.get(key) or None for key in CARD_FIELDS[4:])]
 
 
 def task_card(fields: JSON) -> JSON:
-    """The compact card `sync:full` carries, from a task's JSON fields (`task_fields`, or patched).
+    """The card as an object (`sync:full` for clients without patterns): the empty values left out."""
+    return {key: value for key, value in zip(CARD_FIELDS, card_values(fields), strict=True) if value is not None}
 
-    What a board column needs and nothing more; details come over REST. Optional keys are left out
-    when empty (`priority` when "normal"). There is no `createdAt`: it is the number in the id
-    (`task-<createdAt>-<suffix>`), and about a fifth of a card's bytes.
-    """
-    title = fields.get("title") or fields.get("prompt") or ""
-    card: JSON = {"id": fields["id"], "status": fields["status"], "title": excerpt(title, CARD_TITLE_LIMIT)}
-    if fields.get("priority", "normal") != "normal":
-        card["priority"] = fields["priority"]
-    for key in ("assignedTo", "blockedReason", "dependencies", "completedAt"):
-        if fields.get(key):
-            card[key] = fields[key]
-    return card
+
+def card_row(fields: JSON) -> list[Any]:
+    """The card as a row under `CARD_FIELDS` (`sync:full` for clients with patterns): trailing empty
+    values left out, an empty one before a set one sent as null."""
+    values = card_values(fields)
+    while values[-1] is None:
+        values.pop()
+    return values
 
 
 def excerpt(text: str, limit: int = 80) -> str:

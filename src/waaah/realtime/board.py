@@ -14,9 +14,10 @@ from typing import Any
 
 from waaah.domain.lifecycle import TERMINAL
 from waaah.domain.records import Event
-from waaah.domain.views import CARD_INPUTS, CARD_TITLE_LIMIT, JSON, excerpt, task_card
+from waaah.domain.views import CARD_FIELDS, CARD_INPUTS, CARD_TITLE_LIMIT, JSON, card_row, excerpt, task_card
 
 FINISHED = frozenset(s.value for s in TERMINAL)
+ROWS, OBJECTS = True, False  # the two forms of `sync:full`: cards as rows under `taskFields`, or as objects
 
 
 def card_inputs(fields: JSON) -> JSON:
@@ -30,8 +31,9 @@ def card_inputs(fields: JSON) -> JSON:
 class Board:
     """Tasks (card inputs) and agents as of `seq`. `apply` takes events in any order, once each.
 
-    Each card is encoded once and kept until its task changes, so a `sync:full` after a write
-    re-encodes one card, not thousands.
+    `sync:full` comes in two forms (`ROWS` for clients with patterns, `OBJECTS` for the others),
+    each built only when asked for and kept for its `seq`. Each card is encoded once per form and
+    kept until its task changes, so a `sync:full` after a write re-encodes one card, not thousands.
     """
 
     def __init__(self, finished_limit: int) -> None:
@@ -40,16 +42,16 @@ class Board:
         self.tasks: dict[str, JSON] = {}
         self.agents: dict[str, JSON] = {}
         self._early: list[Event] | None = []
-        self._cards: dict[str, str] = {}
+        self._cards: dict[bool, dict[str, str]] = {ROWS: {}, OBJECTS: {}}
         self._order: list[str] | None = None
-        self._encoded: tuple[int, str] | None = None
+        self._encoded: dict[bool, tuple[int, str]] = {}
 
     def load(self, tasks: Iterable[JSON], agents: Iterable[JSON], seq: int) -> None:
         """Start from a consistent read at `seq`, then apply what was published meanwhile."""
         self.tasks = {t["id"]: card_inputs(t) for t in tasks}
         self.agents = {a["id"]: dict(a) for a in agents}
         self.seq = seq
-        self._cards, self._order = {}, None
+        self._cards, self._order = {ROWS: {}, OBJECTS: {}}, None
         early, self._early = self._early or [], None
         for event in sorted(early, key=lambda e: e.seq):
             self.apply(event)
@@ -65,7 +67,8 @@ class Board:
         if kind == "agent":
             self.agents[event.entity_id] = {**self.agents.get(event.entity_id, {}), **event.payload}
             return
-        self._cards.pop(event.entity_id, None)
+        for cards in self._cards.values():
+            cards.pop(event.entity_id, None)
         before = self.tasks.get(event.entity_id)
         finished_before = before is not None and before["status"] in FINISHED
         if action == "deleted":
@@ -87,23 +90,30 @@ class Board:
             self._order = [t["id"] for t in (*sorted(active, key=_newest_first), *recent)]
         return [self.tasks[task_id] for task_id in self._order]
 
-    def sync_full(self) -> tuple[int, str]:
-        """`(seq, JSON text of {tasks, agents, seq})`, encoded once per `seq`."""
-        if self._encoded is None or self._encoded[0] != self.seq:
-            cards = ",".join(self._card(task) for task in self.shown())
+    def sync_full(self, rows: bool) -> tuple[int, str]:
+        """`(seq, JSON text of sync:full)`, encoded once per `seq` and form: `{taskFields, tasks, agents,
+        seq}` with each card a row of values in `taskFields` order (`rows`), else `{tasks, agents, seq}`
+        with each card an object."""
+        encoded = self._encoded.get(rows)
+        if encoded is None or encoded[0] != self.seq:
+            cards = ",".join(self._card(task, rows) for task in self.shown())
+            head = f'"taskFields":{_encode(CARD_FIELDS)},' if rows else ""
             agents = _encode(list(self.agents.values()))
-            self._encoded = (self.seq, f'{{"tasks":[{cards}],"agents":{agents},"seq":{self.seq}}}')
-        return self._encoded
+            text = f'{{{head}"tasks":[{cards}],"agents":{agents},"seq":{self.seq}}}'
+            encoded = self._encoded[rows] = (self.seq, text)
+        return encoded
 
-    def _card(self, task: JSON) -> str:
-        text = self._cards.get(task["id"])
+    def _card(self, task: JSON, rows: bool) -> str:
+        cards = self._cards[rows]
+        text = cards.get(task["id"])
         if text is None:
-            text = self._cards[task["id"]] = _encode(task_card(task))
+            text = cards[task["id"]] = _encode(card_row(task) if rows else task_card(task))
         return text
 
 
 def _encode(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    """Compact JSON, non-ASCII as is: a Socket.IO text frame is UTF-8 ("…" is 3 bytes, not a 6-byte escape)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _newest_first(task: JSON) -> tuple[int, str]:

@@ -90,7 +90,7 @@ class Fanout:
         self.listeners: dict[str, Listener] = {}
         self.groups: dict[frozenset[str] | None, Group] = {}
         self._inbox: asyncio.Queue[Event] = asyncio.Queue()
-        self._full: tuple[int, Packet] | None = None
+        self._full: dict[bool, tuple[int, Packet]] = {}  # sync:full as rows / as objects, for its seq
 
     # --- membership ------------------------------------------------------------------------------
     def attach(self, sid: str, eio_sid: str, patterns: tuple[str, ...] | None) -> Listener:
@@ -176,11 +176,14 @@ class Fanout:
         return await self.history(since, target, MAX_REPLAY)
 
     async def _send_full(self, listener: Listener) -> None:
-        seq, text = self.board.sync_full()
-        if self._full is None or self._full[0] != seq:
-            self._full = (seq, message("sync:full", text))
+        """The board: cards as rows for a client with patterns (ours), as objects for the reference's."""
+        rows = listener.patterns is not None
+        seq, text = self.board.sync_full(rows)
+        full = self._full.get(rows)
+        if full is None or full[0] != seq:
+            full = self._full[rows] = (seq, message("sync:full", text))
         listener.last_seq = seq
-        await self.send(listener.eio_sid, self._full[1])
+        await self.send(listener.eio_sid, full[1])
 
     async def _release(self, listener: Listener) -> None:
         while listener.pending:
