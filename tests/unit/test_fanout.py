@@ -19,8 +19,9 @@ class Wire:
 
     async def send(self, eio_sid: str, packet: Any) -> None:
         self.packets.append(packet)
-        assert packet.encode()[:2] == "42"
-        self.sent.setdefault(eio_sid, []).append(json.loads(packet.encode()[2:]))
+        text = packet.packet.encode()
+        assert text[:2] == "42"
+        self.sent.setdefault(eio_sid, []).append(json.loads(text[2:]))
 
     def names(self, eio_sid: str) -> list[tuple[str, Any]]:
         return [(name, data.get("seq")) for name, data in self.sent.get(eio_sid, [])]

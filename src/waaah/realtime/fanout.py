@@ -15,13 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engineio import packet as eio  # type: ignore[import-untyped]
-
 from waaah.domain.records import Event
 from waaah.realtime.board import Board
 from waaah.realtime.subscriptions import Matcher, matcher
+from waaah.realtime.wire import Outgoing
 
-Packet = Any  # engineio.packet.Packet: one encoded Socket.IO message, reusable for every socket
+Packet = Outgoing  # one encoded Socket.IO message, reusable for every socket
 Send = Callable[[str, Packet], Awaitable[None]]
 History = Callable[[int, int, int], Awaitable[list[Event] | None]]
 MAX_REPLAY = 5000  # beyond this many missed events a fresh sync:full is cheaper than a replay
@@ -29,7 +28,7 @@ MAX_REPLAY = 5000  # beyond this many missed events a fresh sync:full is cheaper
 
 def message(name: str, data_json: str) -> Packet:
     """A Socket.IO EVENT (`2["name",data]`) in an Engine.IO MESSAGE, from already-encoded data."""
-    return eio.Packet(eio.MESSAGE, f"2[{json.dumps(name)},{data_json}]")
+    return Outgoing(f"2[{json.dumps(name)},{data_json}]")
 
 
 def encode(data: Any) -> str:

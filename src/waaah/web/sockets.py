@@ -21,6 +21,7 @@ from waaah.errors import BadRequest, WaaahError
 from waaah.realtime.board import Board
 from waaah.realtime.fanout import Fanout, Listener
 from waaah.realtime.subscriptions import parse_patterns
+from waaah.realtime.wire import Wire
 from waaah.runtime import Runtime
 from waaah.web.guard import keys_match
 
@@ -99,6 +100,7 @@ class Channel:
         self.server = socketio.AsyncServer(async_mode="asgi", client_manager=_Manager(self._connected),
                                            cors_allowed_origins=origins, logger=False, engineio_logger=False)
         self.app = socketio.ASGIApp(self.server, socketio_path=PATH.strip("/"))
+        self.wire = Wire(self.server.eio)
         for name, handler in (("connect", self._connect), ("disconnect", self._disconnect),
                               ("subscribe", self._subscribe), ("unsubscribe", self._unsubscribe),
                               ("request:sync", self._request_sync)):
@@ -109,7 +111,7 @@ class Channel:
         """Load the board from a consistent read, follow the bus, deliver until the app stops."""
         bus = runtime.hub.bus
         board = Board(self.settings.sync_finished_limit)
-        fanout = Fanout(board, self.server.eio.send_packet, runtime.queries.events_between)
+        fanout = Fanout(board, self.wire.send, runtime.queries.events_between)
         unsubscribe = [bus.subscribe(board.apply), bus.subscribe(fanout.publish)]
         delivery = asyncio.create_task(fanout.run(), name="waaah-socket-delivery")
         try:
