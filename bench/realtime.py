@@ -7,9 +7,9 @@ Against a server started with `serve`, the latency run also reports the channel'
 event published on the bus (after commit) → received, from stamps the server takes on the same
 monotonic clock (GET /__bench/stamps); the REST round trip is reported too.
 
-memory      1,000 idle sockets: the server's RSS growth per socket (clients that do not, and that do,
-            offer permessage-deflate, as browsers do), each having received a 300-task sync:full.
-            Run it first, against a fresh server.
+memory      1,000 idle sockets: the server's RSS growth per socket, each having received a 300-task
+            sync:full; the clients offer permessage-deflate, as browsers do. Run it first, against a
+            fresh server.
 latency     50 sockets subscribed to ["task:*:*", "agent:*:*"]; POST /admin/enqueue at a steady 100/s
             for 10 s; latency = request sent → event received, for every (write, socket) pair; any
             event a socket never receives counts as missing.
@@ -119,26 +119,26 @@ async def open_all(sockets: list[Socket], batch: int = 50) -> None:
 
 # --- memory --------------------------------------------------------------------------------------
 async def memory(url: str, key: str, pid: int, count: int = 1000, board: int = 300) -> dict[str, Any]:
-    """Run it first, on a fresh server: RSS only grows, so earlier big messages would hide sockets."""
+    """Run it first, on a fresh server: RSS only grows, so earlier big messages would hide sockets.
+    The clients offer permessage-deflate, as browsers and socket.io-client do; the server decides
+    (WAAAH_WS_DEFLATE), and the report says whether it was negotiated."""
     async with http_client(url, key) as http:
         for i in range(board):  # a small team's board, so each socket's sync:full is real (~30 KB)
             await http.post("/admin/enqueue", json=seed_prompt(i))
-    out: dict[str, Any] = {"board_tasks": board}
-    for compression in (None, "deflate"):
-        warm = [Socket(url, key, PATTERNS, compression) for _ in range(20)]
-        await open_all(warm)
-        await asyncio.gather(*(s.close() for s in warm))
-        await asyncio.sleep(2)
-        before = rss_kib(pid)
-        sockets = [Socket(url, key, PATTERNS, compression) for _ in range(count)]
-        await open_all(sockets)
-        await asyncio.sleep(3)  # let the server settle: every socket idle
-        after = rss_kib(pid)
-        out[f"compression={compression}"] = {"sockets": count, "rss_before_kib": before, "rss_after_kib": after,
-                                              "kib_per_socket": round((after - before) / count, 1)}
-        await asyncio.gather(*(s.close() for s in sockets))
-        await asyncio.sleep(2)
-    return out
+    warm = [Socket(url, key, PATTERNS, "deflate") for _ in range(20)]
+    await open_all(warm)
+    await asyncio.gather(*(s.close() for s in warm))
+    await asyncio.sleep(2)
+    before = rss_kib(pid)
+    sockets = [Socket(url, key, PATTERNS, "deflate") for _ in range(count)]
+    await open_all(sockets)
+    await asyncio.sleep(3)  # let the server settle: every socket idle
+    after = rss_kib(pid)
+    response = sockets[0].ws.response if sockets[0].ws is not None else None
+    extensions = response.headers.get("Sec-WebSocket-Extensions", "") if response is not None else ""
+    await asyncio.gather(*(s.close() for s in sockets))
+    return {"board_tasks": board, "sockets": count, "deflate_negotiated": "permessage-deflate" in extensions,
+            "rss_before_kib": before, "rss_after_kib": after, "kib_per_socket": round((after - before) / count, 1)}
 
 
 # --- many sockets in node (latency, throughput) -------------------------------------------------
