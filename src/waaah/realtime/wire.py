@@ -88,6 +88,9 @@ class _Registered(WebSocket):  # type: ignore[misc]
         if known:
             self.protocol = protocol
             self.wire.sockets[sid] = self
+        # The request body reader (a class built per request) would live as long as the socket,
+        # ~2 KiB each; a websocket never reads a body.
+        environ.pop("wsgi.input", None)
         try:
             return await super().__call__(environ)
         finally:
