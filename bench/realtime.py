@@ -16,12 +16,13 @@ latency     50 sockets subscribed to ["task:*:*", "agent:*:*"]; POST /admin/enqu
 throughput  N sockets, writes as fast as the hub takes them for 10 s: event deliveries per second,
             and the server process's CPU share.
 seed        5,000 active + 5,000 finished (cancelled) tasks, over REST, into an empty hub: half with a
-            title (~30 characters), half with only a prompt (first line ~90 characters), a third of
+            title (~30 characters), half with only a prompt (first line ~90 characters), two thirds of
             them high or critical, evenly across active and finished.
 syncfull    connect → sync:full time and size, with the seeded board: cold (first encoding after a
             write) and warm (served from the per-seq cache), for a client with patterns (as the
-            dashboard: cards as rows under `taskFields`); its raw JSON size and on the wire with
-            deflate, and the JSON size of the object form clients without patterns get.
+            dashboard: cards as rows under `taskFields`); its raw JSON size, its size on the wire for
+            a client offering permessage-deflate (compressed only if the server has WAAAH_WS_DEFLATE
+            on), and the JSON size of the object form clients without patterns get.
 
 The clients are minimal Engine.IO v4 / Socket.IO v5 clients over `websockets` (the same frames
 socket.io-client sends with `transports: ["websocket"]`), so the client side costs little; clients
@@ -260,7 +261,7 @@ BODY = ("Context: the hub's users report that this misbehaves under load. Reprod
 
 
 def seed_prompt(i: int) -> dict[str, Any]:
-    """Half the tasks have a title, half only a prompt; a third are high or critical."""
+    """Half the tasks have a title, half only a prompt; two thirds are high or critical."""
     title = TITLES[i % len(TITLES)]
     priority = ("normal", "high", "critical")[i % 3]
     if (i // 2) % 2:
@@ -312,7 +313,7 @@ async def syncfull(url: str, key: str, runs: int = 20) -> dict[str, Any]:
     out["json_bytes"] = size  # the row form: what the dashboard (and any client with patterns) gets
     out["json_bytes_without_patterns"] = (await once(None))[1]  # the object form, for the reference's clients
     out["tasks_in_db"] = int(listed.headers["X-Total-Count"])
-    out["wire_bytes_deflate"] = await wire_size(url, key)
+    out["wire_bytes"] = await wire_size(url, key)  # as a browser sees it: deflate offered, the server decides
     return out
 
 
