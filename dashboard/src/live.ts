@@ -1,6 +1,6 @@
 /** The socket: feeds every event to the store and sends `request:sync` when the state module asks. */
 import { io } from 'socket.io-client';
-import { syncRequest } from './state';
+import { handshakeAuth, syncRequest } from './state';
 import type { Store } from './store';
 import type { SyncFull } from './types';
 
@@ -26,7 +26,8 @@ export interface LiveConnection {
 export function connect(store: Store, apiKey: string, hooks: LiveHooks): LiveConnection {
   let stopped = false;
   const socket = io({
-    path: '/socket.io/', auth: { apiKey, subscribe: SUBSCRIBE },
+    // A function: every reconnect sends the seq reached, and the server replays only what was missed.
+    path: '/socket.io/', auth: (cb) => cb(handshakeAuth(apiKey, SUBSCRIBE, store.get().live)),
     transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 3000,
   });
 

@@ -96,9 +96,14 @@ function applySync(state: LiveState, payload: SyncFull): LiveState {
 }
 
 function onConnection(state: LiveState, status: Connection): LiveState {
-  // After a reconnect, ask for what was missed; the server replays it or sends a fresh sync:full.
-  const resume = status === 'connected' && state.synced && state.connection !== 'connected';
-  return { ...state, connection: status, resyncSince: resume ? state.seq : state.resyncSince };
+  // A reconnect needs no request: its handshake carried `since` (handshakeAuth), so the server
+  // replays what was missed, or sends a fresh sync:full when it no longer has it.
+  return { ...state, connection: status };
+}
+
+/** The handshake's `auth` for every (re)connect: after the first sync, the last seq applied as `since`. */
+export function handshakeAuth(apiKey: string, subscribe: string[], state: LiveState): Record<string, unknown> {
+  return { apiKey, subscribe, ...(state.synced ? { since: state.seq } : {}) };
 }
 
 type Kind = 'created' | 'updated' | 'deleted' | 'status';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { finishedCount, initialLive, reduceLive, syncCards, syncRequest, type LiveAction, type LiveState } from '../src/state';
+import { finishedCount, handshakeAuth, initialLive, reduceLive, syncCards, syncRequest, type LiveAction, type LiveState } from '../src/state';
 import type { Task } from '../src/types';
 
 const NOW = 1_700_000_000_000;
@@ -153,14 +153,17 @@ describe('seq, duplicates, gaps and resume', () => {
     assert.equal(replayed.resyncSince, null);
   });
 
-  it('asks to resume after a reconnect, not on the first connect', () => {
+  it('resumes through the handshake: since is the last seq applied, once synced', () => {
+    assert.deepEqual(handshakeAuth('k', ['task:*:*'], initialLive), { apiKey: 'k', subscribe: ['task:*:*'] });
     const first = run(initialLive, { type: 'connection', status: 'connected' });
-    assert.equal(syncRequest(initialLive, first), null);
-    const live = run(first, sync([], 7));
+    const live = run(first, sync([], 7), event('task:t1:created', { ...card('t1'), seq: 8 }));
     const down = run(live, { type: 'connection', status: 'disconnected' });
-    const back = run(down, { type: 'connection', status: 'connected' });
     assert.equal(down.connection, 'disconnected');
-    assert.equal(syncRequest(down, back), 7);
+    assert.deepEqual(handshakeAuth('k', ['task:*:*'], down), { apiKey: 'k', subscribe: ['task:*:*'], since: 8 });
+    const back = run(down, { type: 'connection', status: 'connected' });
+    assert.equal(syncRequest(down, back), null); // no request:sync on top of the handshake's replay
+    const replayed = run(back, event('task:t2:created', { ...card('t2'), seq: 9 }));
+    assert.deepEqual(Object.keys(replayed.tasks).sort(), ['t1', 't2']);
   });
 
   it('records error events for the person to see', () => {

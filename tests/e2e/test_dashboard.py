@@ -195,7 +195,25 @@ async def _write_while_server_is_down(database_url: str, cancel_id: str) -> str:
         await store.close()
 
 
+def count_sync_fulls(page: Page) -> list[int]:
+    """How many `sync:full` each websocket the page opens receives, in the order they open."""
+    counts: list[int] = []
+
+    def opened(ws: Any) -> None:
+        index = len(counts)
+        counts.append(0)
+
+        def frame(payload: str | bytes) -> None:
+            if isinstance(payload, str) and payload.startswith('42["sync:full"'):
+                counts[index] += 1
+        ws.on("framereceived", frame)
+
+    page.on("websocket", opened)
+    return counts
+
+
 async def test_the_board_survives_a_server_restart(page: Page, tmp_path: Path, database_url: str) -> None:
+    sync_fulls = count_sync_fulls(page)
     with server_process(tmp_path, database_url, API_KEY) as server:
         await open_board(page, server.url)
         first = await enqueue(server.url, prompt="before the crash", title="Before the crash")
@@ -212,3 +230,6 @@ async def test_the_board_survives_a_server_restart(page: Page, tmp_path: Path, d
         await expect(card(page, first)).to_have_attribute("data-status", "CANCELLED")
         assert await card(page, first).count() == 1
         assert await card(page, second).count() == 1
+    # The reconnect's handshake carried the last seq: the server replayed the two missed events
+    # instead of sending the whole board again.
+    assert sync_fulls[0] == 1 and sync_fulls[-1] == 0 and len(sync_fulls) >= 2, sync_fulls
