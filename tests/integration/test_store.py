@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from waaah.domain.agents import Agent, AgentStatus
-from waaah.domain.lifecycle import Status
-from waaah.domain.records import HistoryEntry, Message
+from waaah.domain.lifecycle import BUSY, Status
+from waaah.domain.records import HistoryEntry, Message, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.store import TaskQuery, open_store
 
@@ -90,6 +90,26 @@ async def test_agents_round_trip_and_list_by_last_seen(store) -> None:
         assert [a.id for a in await tx.list_agents()] == ["new", "old"]
         assert (await tx.get_agent("old")).display_name == "Older"
         assert await tx.get_agent("new") == new
+
+
+async def test_the_bulk_agent_reads_agree_with_the_per_agent_ones(store) -> None:
+    """GET /admin/agents and the board read every agent's tasks and prompts in one query each."""
+    async with store.write() as tx:
+        for agent_id in ("ada", "bob", "cy"):
+            await tx.insert_agent(Agent(agent_id, agent_id, 1, 1))
+        await tx.insert_task(a_task("t1", 1, status=S.IN_PROGRESS, assigned_to="ada"))
+        await tx.insert_task(a_task("t2", 2, status=S.PENDING_ACK, pending_ack_agent_id="bob"))
+        await tx.insert_task(a_task("t3", 3, status=S.IN_REVIEW, assigned_to="ada"))  # with the reviewer: not held
+        await tx.insert_task(a_task("t4", 4, status=S.COMPLETED, assigned_to="ada"))  # finished: not held
+        await tx.insert_task(a_task("t5", 5, status=S.QUEUED))
+        for n in range(3):
+            await tx.insert_system_prompt(SystemPrompt("bob" if n else "cy", "SYSTEM_MESSAGE", f"m{n}", n))
+    async with store.read() as tx:
+        held, prompts = await tx.held_tasks(BUSY), await tx.system_prompt_counts()
+        for agent in await tx.list_agents():
+            assert held.get(agent.id, []) == [t.id for t in await tx.tasks_of_agent(agent.id, BUSY)], agent.id
+            assert prompts.get(agent.id, 0) == await tx.count_system_prompts(agent.id), agent.id
+    assert held == {"ada": ["t1"], "bob": ["t2"]} and prompts == {"bob": 2, "cy": 1}
 
 
 async def test_event_seq_is_gapless_survives_reopening_and_rolls_back_with_its_transaction(store, database_url) -> None:

@@ -23,11 +23,9 @@ async def tasks_json(tx: Reader, tasks: Sequence[Task]) -> list[JSON]:
 
 
 async def agents_json(tx: Reader) -> list[JSON]:
-    out = []
-    for agent in await tx.list_agents():
-        held = await tx.tasks_of_agent(agent.id, BUSY)
-        out.append(agent_json(agent, [t.id for t in held], await tx.count_system_prompts(agent.id)))
-    return out
+    """Every agent with its current tasks and pending prompts: three queries, whatever the number of agents."""
+    held, prompts = await tx.held_tasks(BUSY), await tx.system_prompt_counts()
+    return [agent_json(agent, held.get(agent.id, []), prompts.get(agent.id, 0)) for agent in await tx.list_agents()]
 
 
 def parse_status_filter(raw: str | None) -> list[Status] | None:

@@ -173,6 +173,19 @@ class SqlTx:
                f"AND status IN {status_in} ORDER BY created_at")
         return await self._all(Task, sql, params)
 
+    async def held_tasks(self, statuses: Collection[Status]) -> dict[str, list[str]]:
+        """Every agent's tasks in `statuses` (assigned to it or reserved for it), oldest first: the
+        bulk form of `tasks_of_agent`, one query for all agents."""
+        params: dict[str, Any] = {}
+        status_in = _in("s", [s.value for s in statuses], params)
+        sql = (f"SELECT id, assigned_to, pending_ack_agent_id FROM tasks WHERE status IN {status_in} "
+               "AND (assigned_to IS NOT NULL OR pending_ack_agent_id IS NOT NULL) ORDER BY created_at")
+        held: dict[str, list[str]] = {}
+        for row in await self.conn.rows(sql, params):
+            for agent_id in dict.fromkeys(a for a in (row["assigned_to"], row["pending_ack_agent_id"]) if a):
+                held.setdefault(agent_id, []).append(row["id"])
+        return held
+
     async def insert_task(self, task: Task) -> None:
         await self.conn.run(TASK_INSERT, to_row(task))
         await self._insert_dependencies(task.id, task.dependencies)
@@ -253,6 +266,10 @@ class SqlTx:
 
     async def count_system_prompts(self, agent_id: str) -> int:
         return int(await self._value("SELECT COUNT(*) FROM system_prompts WHERE agent_id = :a", {"a": agent_id}))
+
+    async def system_prompt_counts(self) -> dict[str, int]:
+        rows = await self.conn.rows("SELECT agent_id, COUNT(*) AS n FROM system_prompts GROUP BY agent_id", {})
+        return {row["agent_id"]: int(row["n"]) for row in rows}
 
     async def insert_system_prompt(self, prompt: SystemPrompt) -> None:
         row = to_row(prompt)
