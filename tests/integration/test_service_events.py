@@ -15,6 +15,7 @@ from waaah.service import Hub, NewTask
 from waaah.service.agents import AgentOps
 from waaah.service.tasks import TaskOps
 from waaah.service.work import WorkOps
+from waaah.store import TaskQuery
 
 DIFF = "diff --git a/app.py b/app.py\n+print('hello')\n"
 Op = Callable[[Hub, dict[str, Any]], Awaitable[Any]]
@@ -197,3 +198,13 @@ async def test_an_error_appends_nothing(hub: Hub, recorder: Recorder) -> None:
     assert recorder.take() == []
     async with hub.store.read() as tx:
         assert await tx.last_seq() == before
+
+
+
+async def test_writes_within_one_millisecond_keep_their_order(hub: Hub) -> None:
+    """Lists sort by time: tasks created back to back in the same millisecond still list newest first."""
+    hub.core.clock = lambda: 1_000  # a clock that does not move
+    ids = [await queued(hub) for _ in range(3)]
+    async with hub.store.read() as tx:
+        listed, _ = await tx.find_tasks(TaskQuery(limit=10))
+    assert [(t.id, t.created_at) for t in listed] == list(zip(ids[::-1], [1_002, 1_001, 1_000], strict=True))

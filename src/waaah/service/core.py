@@ -28,12 +28,19 @@ class Core:
         self.bus = bus
         self.settings = settings
         self.clock = clock
+        self._last_write_ms = 0
+
+    def write_time(self) -> int:
+        """A transaction's time: the clock, but always after the previous transaction's, so what is
+        written back to back within one millisecond keeps its order wherever lists sort by time."""
+        self._last_write_ms = max(self.clock(), self._last_write_ms + 1)
+        return self._last_write_ms
 
     async def write(self, operation: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `operation` in one transaction; publish its events after commit. An error writes nothing."""
         offline_ms = int(self.settings.agent_offline_after * 1000)
         async with self.store.write() as tx:
-            uow = UnitOfWork(tx, self.clock(), offline_ms)
+            uow = UnitOfWork(tx, self.write_time(), offline_ms)
             result = await operation(uow)
         self.bus.publish(uow.events)
         return result
