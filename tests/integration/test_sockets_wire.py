@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.conftest import make_settings
+from tests.conftest import API_KEY, make_settings
 from tests.integration.socket_support import Client, auth, connector
 from tests.live import serve_in_process
 from waaah.service import NewTask
@@ -55,3 +56,15 @@ async def test_compressed_websockets_get_every_event_through_engine_io(database_
             seqs = await receive_in_order(client, live)
     assert seqs == list(range(seqs[0], seqs[0] + WRITES + 1))
     assert wire.direct == 0 and wire.queued >= WRITES
+
+
+async def test_metrics_count_the_sockets_and_how_messages_reached_them(database_url: str) -> None:
+    async with serve_in_process(make_settings(database_url)) as live:
+        wire = live.app.app.state.sockets.wire
+        async with connector("js")(live.url, auth(subscribe=["task:*:*"]), transports=["websocket"]) as client, \
+                httpx.AsyncClient(base_url=live.url, headers={"X-API-Key": API_KEY}) as http:
+            await receive_in_order(client, live)
+            lines = (await http.get("/metrics")).text.splitlines()
+    assert "waaah_sockets 1" in lines
+    assert f'waaah_socket_messages_total{{path="direct"}} {wire.direct}' in lines and wire.direct >= WRITES
+    assert f'waaah_socket_messages_total{{path="queued"}} {wire.queued}' in lines

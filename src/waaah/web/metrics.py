@@ -11,15 +11,15 @@ from waaah.domain.lifecycle import Status
 router = APIRouter(tags=["operations"])
 
 
-def _gauge(name: str, help_text: str, samples: list[tuple[str, float]]) -> list[str]:
-    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
+def _gauge(name: str, help_text: str, samples: list[tuple[str, float]], kind: str = "gauge") -> list[str]:
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
     lines += [f"{name}{labels} {value:g}" for labels, value in samples]
     return lines
 
 
 @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
 async def metrics(request: Request) -> str:
-    runtime = request.app.state.runtime
+    runtime, channel = request.app.state.runtime, request.app.state.sockets
     async with runtime.hub.store.read() as tx:
         by_status = await tx.count_by_status()
         agents = await tx.list_agents()
@@ -34,5 +34,10 @@ async def metrics(request: Request) -> str:
                 [("", runtime.hub.bus.last_seq)]),
         *_gauge("waaah_waiting_agents", "Agents inside wait_for_prompt on this process.",
                 [("", len(runtime.waiters.idle_agents()))]),
+        *_gauge("waaah_sockets", "Socket.IO clients connected to this process.",
+                [("", len(channel.fanout.listeners) if channel.fanout is not None else 0)]),
+        *_gauge("waaah_socket_messages_total",
+                "Messages sent to sockets by this process: written straight to a websocket, or through Engine.IO.",
+                [('{path="direct"}', channel.wire.direct), ('{path="queued"}', channel.wire.queued)], "counter"),
     ]
     return "\n".join(lines) + "\n"
