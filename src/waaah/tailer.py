@@ -64,8 +64,9 @@ class Tailer:
             if notifications is None:
                 return
             try:
-                async for _ in notifications:
-                    self.wake()
+                async for seq in notifications:
+                    if seq is None or seq > self.bus.last_seq:  # not already published here
+                        self.wake()
             except Exception:  # connection lost: catch up, then listen again
                 log.warning("event notifications dropped; reconnecting", exc_info=True)
             self.wake()

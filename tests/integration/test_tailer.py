@@ -59,3 +59,28 @@ async def test_concurrent_writers_in_two_processes_reach_both_buses_gapless_and_
         expected = [f"from {label} {n}" for label in ("A", "B") for n in range(WRITES)]
         assert sorted(prompts) == sorted(expected)
     assert [e.payload for e in seen_first] == [e.payload for e in seen_second]
+
+
+async def test_each_commit_notifies_its_newest_seq_so_a_tailer_skips_what_its_bus_has(
+        two_hubs: tuple[Runtime, Runtime]) -> None:
+    """A process reads the log on a notification only for events its bus has not published yet."""
+    first, _ = two_hubs
+    notifications = first.hub.store.notifications()
+    assert notifications is not None
+    heard: asyncio.Queue[int | None] = asyncio.Queue()
+
+    async def listen() -> None:
+        async for seq in notifications:
+            heard.put_nowait(seq)
+
+    listening = asyncio.create_task(listen())
+    try:
+        assert await asyncio.wait_for(heard.get(), 10) is None  # listening: catch up on what came before
+        task = await first.hub.tasks.create(NewTask(prompt="notify me"))
+        seq = await asyncio.wait_for(heard.get(), 10)
+        assert seq == first.hub.bus.last_seq  # the newest seq committed, already on this process's bus
+        async with first.hub.store.read() as tx:
+            events = await tx.events_after(seq - 1, 10)
+        assert [(e.seq, e.entity_id) for e in events] == [(seq, task.id)]
+    finally:
+        listening.cancel()

@@ -74,6 +74,8 @@ class Store(Protocol):
 
     def read(self) -> AbstractAsyncContextManager[Reader]: ...
     def write(self) -> AbstractAsyncContextManager[Writer]: ...
-    def notifications(self) -> AsyncIterator[None] | None:
-        """Yields each time another process committed events; None when the backend has no such signal."""
+    def notifications(self) -> AsyncIterator[int | None] | None:
+        """Yields None once listening (what committed before was not notified: catch up), then, each
+        time a process commits events, the newest seq committed (None if unknown). None instead of
+        an iterator when the backend has no such signal."""
     async def close(self) -> None: ...

@@ -80,15 +80,16 @@ class PostgresStore:
             tx = PostgresTx(conn, last_seq=int(locked[0]["value"]))
             yield tx
             await tx.flush()
-            if tx.appended:
-                await conn.run("SELECT pg_notify(:channel, '')", {"channel": CHANNEL})
+            if tx.newest_seq is not None:  # delivered at commit; the payload is the newest seq
+                await conn.run("SELECT pg_notify(:channel, :seq)", {"channel": CHANNEL, "seq": str(tx.newest_seq)})
 
-    async def notifications(self) -> AsyncIterator[None]:
+    async def notifications(self) -> AsyncIterator[int | None]:
         conn = await psycopg.AsyncConnection.connect(libpq_url(self.url), autocommit=True)
         try:
             await conn.execute(f"LISTEN {CHANNEL}")
-            async for _ in conn.notifies():
-                yield None
+            yield None  # listening now: what committed before was not notified, so catch up once
+            async for notice in conn.notifies():
+                yield int(notice.payload) if notice.payload.isdigit() else None
         finally:
             await conn.close()
 

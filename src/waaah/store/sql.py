@@ -310,6 +310,11 @@ class SqlTx:
     def appended(self) -> bool:
         return self._seq_dirty
 
+    @property
+    def newest_seq(self) -> int | None:
+        """The seq of the last event this transaction appended (None when it appended none)."""
+        return self._seq if self._seq_dirty else None
+
     async def flush(self) -> None:
         """Persist the sequence counter; called just before commit."""
         if self._seq_dirty:

@@ -105,7 +105,7 @@ class SqliteStore:
         finally:
             raw.close()
 
-    def notifications(self) -> AsyncIterator[None] | None:
+    def notifications(self) -> AsyncIterator[int | None] | None:
         return None
 
     async def close(self) -> None:
