@@ -18,40 +18,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import secrets
 import statistics
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import aiohttp
+from measure import cpu_seconds, percentile, rss_kib
+from rest import Rest
 
 CAPS = ["doc-writing"]
 
 
 class Hub:
-    """The two routes the benchmarks use: POST /admin/enqueue and POST /mcp/tools/{name}.
-
-    aiohttp, not httpx: its per-request cost on the client is about a third, and the figures are
-    about the server."""
+    """The two routes the benchmarks use: POST /admin/enqueue and POST /mcp/tools/{name}."""
 
     def __init__(self, url: str, key: str, connections: int = 100) -> None:
-        self.http = aiohttp.ClientSession(url, headers={"X-API-Key": key},
-                                          connector=aiohttp.TCPConnector(limit=connections),
-                                          timeout=aiohttp.ClientTimeout(total=None, sock_read=330))
+        self.rest = Rest(url, key, connections)
 
     async def enqueue(self, prompt: str, workspace: str) -> str:
         body = {"prompt": prompt, "requiredCapabilities": CAPS, "workspaceId": workspace}
-        async with self.http.post("/admin/enqueue", json=body) as response:
-            response.raise_for_status()
-            return str((await response.json())["taskId"])
+        reply = await self.rest.post("/admin/enqueue", json=body)
+        reply.raise_for_status()
+        return str(reply.json()["taskId"])
 
     async def tool(self, name: str, **args: Any) -> Any:
-        async with self.http.post(f"/mcp/tools/{name}", json=args) as response:
-            response.raise_for_status()
-            body = await response.json()
+        reply = await self.rest.post(f"/mcp/tools/{name}", json=args)
+        reply.raise_for_status()
+        body = reply.json()
         text = body["content"][0]["text"]
         if body.get("isError"):
             raise RuntimeError(f"{name}: {text}")
@@ -71,32 +66,11 @@ class Hub:
 
     async def completed(self, tag: str) -> int:
         """How many COMPLETED tasks mention `tag` (GET /admin/tasks, as the reference has it)."""
-        params = {"q": tag, "status": "COMPLETED", "limit": "0"}
-        async with self.http.get("/admin/tasks", params=params) as response:
-            return int(response.headers.get("X-Total-Count", "-1"))
+        reply = await self.rest.get("/admin/tasks", params={"q": tag, "status": "COMPLETED", "limit": "0"})
+        return int(reply.headers.get("X-Total-Count", "-1"))
 
     async def close(self) -> None:
-        await self.http.close()
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU time the server has used so far (from /proc/<pid>/stat)."""
-    if pid is None:
-        return float("nan")
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+        await self.rest.close()
 
 
 async def sequential_cycles(url: str, key: str, pid: int | None, cycles: int, warmup: int = 30) -> None:
@@ -173,10 +147,10 @@ async def throughput(url: str, key: str, pid: int | None, agents: int, tasks: in
 async def many_polls(url: str, key: str, pid: int | None, polls: int, wakes: int) -> None:
     hub, run = Hub(url, key, connections=polls + 50), secrets.token_hex(3)
     names = [f"poll-{run}-{n:04d}" for n in range(polls)]
-    rss_before = rss_mb(pid) if pid else float("nan")
+    rss_before = rss_kib(pid) / 1024 if pid else float("nan")
     for start in range(0, polls, 100):
         await asyncio.gather(*(hub.register(a, f"bench/c-{a}") for a in names[start:start + 100]))
-    rss_registered = rss_mb(pid) if pid else float("nan")
+    rss_registered = rss_kib(pid) / 1024 if pid else float("nan")
     answered: dict[str, asyncio.Future[float]] = {}
 
     async def poll(agent: str) -> Any:
@@ -189,7 +163,7 @@ async def many_polls(url: str, key: str, pid: int | None, polls: int, wakes: int
         answered[agent] = loop.create_future()
     tasks = [asyncio.create_task(poll(a)) for a in names]
     await asyncio.sleep(5)  # let every poll reach the hub (a benchmark may settle; tests may not)
-    rss_waiting = rss_mb(pid) if pid else float("nan")
+    rss_waiting = rss_kib(pid) / 1024 if pid else float("nan")
     latencies = []
     for agent in names[:wakes]:
         sent = time.perf_counter()

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from measure import cpu_seconds, percentile, rss_kib
 from rest import Rest
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -90,27 +91,6 @@ class Socket:
             self.reader.cancel()
 
 
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks of 1/100 s
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def http_client(url: str, key: str) -> Rest:
-    return Rest(url, key)
-
-
 async def open_all(sockets: list[Socket], batch: int = 50) -> None:
     for start in range(0, len(sockets), batch):
         group = sockets[start:start + batch]
@@ -123,7 +103,7 @@ async def memory(url: str, key: str, pid: int, count: int = 1000, board: int = 3
     """Run it first, on a fresh server: RSS only grows, so earlier big messages would hide sockets.
     The clients offer permessage-deflate, as browsers and socket.io-client do; the server decides
     (WAAAH_WS_DEFLATE), and the report says whether it was negotiated."""
-    async with http_client(url, key) as http:
+    async with Rest(url, key) as http:
         for i in range(board):  # a small team's board, so each socket's sync:full is real (~30 KB)
             await http.post("/admin/enqueue", json=seed_prompt(i))
     warm = [Socket(url, key, PATTERNS, "deflate") for _ in range(20)]
@@ -183,7 +163,8 @@ class NodeSockets:
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(pct(values, 50), 2), "p99_ms": round(pct(values, 99), 2), "max_ms": round(max(values), 2)}
+    return {"p50_ms": round(percentile(values, 50), 2), "p99_ms": round(percentile(values, 99), 2),
+            "max_ms": round(max(values), 2)}
 
 
 # --- latency -------------------------------------------------------------------------------------
@@ -191,7 +172,7 @@ async def latency(url: str, key: str, sockets_n: int = 50, rate: int = 100, seco
     sent: dict[str, int] = {}
     answered: dict[str, int] = {}
     writes = rate * seconds
-    async with NodeSockets(url, key, sockets_n, record=True) as sockets, http_client(url, key) as http:
+    async with NodeSockets(url, key, sockets_n, record=True) as sockets, Rest(url, key) as http:
         await http.post("/admin/enqueue", json={"prompt": "warm-up"})
 
         async def write(i: int) -> None:
@@ -230,7 +211,7 @@ async def latency(url: str, key: str, sockets_n: int = 50, rate: int = 100, seco
 async def throughput(url: str, key: str, pid: int, sockets_n: int = 400, seconds: int = 10,
                      writers: int = 8) -> dict[str, Any]:
     done = 0
-    async with NodeSockets(url, key, sockets_n, record=False) as sockets, http_client(url, key) as http:
+    async with NodeSockets(url, key, sockets_n, record=False) as sockets, Rest(url, key) as http:
         stop = time.perf_counter() + seconds
 
         async def writer(w: int) -> None:
@@ -271,7 +252,7 @@ def seed_prompt(i: int) -> dict[str, Any]:
 
 
 async def seed(url: str, key: str, active: int = 5000, finished: int = 5000) -> dict[str, Any]:
-    async with http_client(url, key) as http:
+    async with Rest(url, key) as http:
         have = int((await http.get("/admin/tasks", params={"limit": 1})).headers["X-Total-Count"])
         todo = max(0, active + finished - have)
         queue = list(range(have, have + todo))
@@ -298,7 +279,7 @@ async def syncfull(url: str, key: str, runs: int = 20) -> dict[str, Any]:
         return (t1 - t0) / 1e6, size
 
     out: dict[str, Any] = {}
-    async with http_client(url, key) as http:
+    async with Rest(url, key) as http:
         probe = (await http.post("/admin/enqueue", json={"prompt": "sync:full probe"})).json()["taskId"]
         for mode in ("cold", "warm"):
             times = []
@@ -307,7 +288,7 @@ async def syncfull(url: str, key: str, runs: int = 20) -> dict[str, Any]:
                     await http.patch(f"/admin/tasks/{probe}", json={"title": f"probe {i}"})  # a new seq
                 ms, size = await once()
                 times.append(ms)
-            out[mode] = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(pct(times, 95), 1),
+            out[mode] = {"median_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1),
                          "max_ms": round(max(times), 1)}
         listed = await http.get("/admin/tasks", params={"limit": 1})
     out["json_bytes"] = size  # the row form: what the dashboard (and any client with patterns) gets

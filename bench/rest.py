@@ -23,24 +23,29 @@ class Reply:
     def json(self) -> Any:
         return json.loads(self.text)
 
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise RuntimeError(f"HTTP {self.status_code}: {self.text[:200]}")
+
 
 class Rest:
+    """Create it inside a coroutine; close it (or use `async with`)."""
+
     def __init__(self, url: str, key: str, connections: int = 50) -> None:
-        self.url, self.key, self.connections = url, key, connections
-        self.session: aiohttp.ClientSession | None = None
+        self.session = aiohttp.ClientSession(
+            url, headers={"X-API-Key": key}, connector=aiohttp.TCPConnector(limit=connections),
+            timeout=aiohttp.ClientTimeout(total=None, sock_read=330))  # long polls last up to 300 s
 
     async def __aenter__(self) -> Rest:
-        self.session = aiohttp.ClientSession(
-            self.url, headers={"X-API-Key": self.key}, connector=aiohttp.TCPConnector(limit=self.connections),
-            timeout=aiohttp.ClientTimeout(total=None, sock_read=330))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self.session is not None:
-            await self.session.close()
+        await self.close()
+
+    async def close(self) -> None:
+        await self.session.close()
 
     async def request(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Reply:
-        assert self.session is not None, "use `async with Rest(...)`"
         async with self.session.request(method, path, json=json, params=params) as response:
             return Reply(response.status, response.headers.copy(), await response.text())
 

@@ -23,7 +23,9 @@ import time
 from contextlib import AsyncExitStack
 from typing import Any
 
-from realtime import NodeSockets, cpu_seconds, http_client, summary
+from measure import cpu_seconds
+from realtime import NodeSockets, summary
+from rest import Rest
 
 
 def split(total: int, parts: int) -> list[int]:
@@ -45,7 +47,7 @@ async def latency(urls: list[str], key: str, sockets_n: int = 50, rate: int = 10
     writes = rate * seconds
     async with AsyncExitStack() as stack:
         groups = await open_sockets(stack, urls, key, sockets_n, record=True)
-        clients = [await stack.enter_async_context(http_client(url, key)) for url in urls]
+        clients = [await stack.enter_async_context(Rest(url, key)) for url in urls]
         for client in clients:
             await client.post("/admin/enqueue", json={"prompt": "warm-up"})
         rotation = itertools.cycle(clients)
@@ -79,7 +81,7 @@ async def throughput(urls: list[str], key: str, pids: list[int], sockets_n: int 
     done = 0
     async with AsyncExitStack() as stack:
         groups = await open_sockets(stack, urls, key, sockets_n, record=False)
-        clients = [await stack.enter_async_context(http_client(url, key)) for url in urls]
+        clients = [await stack.enter_async_context(Rest(url, key)) for url in urls]
         stop = time.perf_counter() + seconds
 
         async def writer(http: Any) -> None:
