@@ -29,22 +29,30 @@ class Engine:
     """Stands in for python-engineio's server: its websocket class and its queued send."""
 
     def __init__(self) -> None:
-        self._async = {"websocket": object}
+        self._async: dict[str, Any] = {"websocket": object}
         self.queued: list[tuple[str, Any]] = []
 
     async def send_packet(self, sid: str, packet: Any) -> None:
         self.queued.append((sid, packet))
 
 
+class EngineSocket:
+    """Stands in for python-engineio's AsyncSocket: the websocket class gets its bound handler."""
+
+    def __init__(self) -> None:
+        self.sid, self.queue = "s1", asyncio.Queue()
+        self.upgraded, self.upgrading, self.closed = True, False, False
+
+    async def _websocket_handler(self, ws: Any) -> None: ...
+
+
 def connected(wire: Wire) -> Any:
     """A registered websocket in the state where a direct write is allowed."""
-    ws = wire.engine._async["websocket"].__new__(wire.engine._async["websocket"])
-    ws.socket = SimpleNamespace(queue=asyncio.Queue(), upgraded=True, upgrading=False, closed=False)
+    ws = wire.engine._async["websocket"](EngineSocket()._websocket_handler, wire.engine)  # as Engine.IO does
     writable = asyncio.Event()
     writable.set()
     ws.protocol = SimpleNamespace(transport=Transport(), writable=writable,
                                   conn=SimpleNamespace(state=State.OPEN, extensions=[]))
-    ws.sending = 0
     wire.sockets["s1"] = ws
     return ws
 

@@ -20,13 +20,12 @@ from waaah.realtime.board import Board
 from waaah.realtime.subscriptions import Matcher, matcher
 from waaah.realtime.wire import Outgoing
 
-Packet = Outgoing  # one encoded Socket.IO message, reusable for every socket
-Send = Callable[[str, Packet], Awaitable[None]]
+Send = Callable[[str, Outgoing], Awaitable[None]]
 History = Callable[[int, int, int], Awaitable[list[Event] | None]]
 MAX_REPLAY = 5000  # beyond this many missed events a fresh sync:full is cheaper than a replay
 
 
-def message(name: str, data_json: str) -> Packet:
+def message(name: str, data_json: str) -> Outgoing:
     """A Socket.IO EVENT (`2["name",data]`) in an Engine.IO MESSAGE, from already-encoded data."""
     return Outgoing(f"2[{json.dumps(name)},{data_json}]")
 
@@ -43,7 +42,7 @@ class Listener:
     eio_sid: str
     patterns: tuple[str, ...] | None
     last_seq: int = 0
-    pending: list[tuple[int, Packet]] | None = field(default_factory=list)
+    pending: list[tuple[int, Outgoing]] | None = field(default_factory=list)
     syncing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def matches(self, event: Event) -> bool:
@@ -66,9 +65,9 @@ class Encoded:
     def __init__(self, event: Event) -> None:
         self.event = event
         self._body: str | None = None
-        self._forms: dict[bool, Packet] = {}
+        self._forms: dict[bool, Outgoing] = {}
 
-    def packet(self, scoped: bool) -> Packet:
+    def packet(self, scoped: bool) -> Outgoing:
         if scoped not in self._forms:
             if self._body is None:
                 self._body = encode(self.event.wire_payload())
@@ -89,7 +88,7 @@ class Fanout:
         self.listeners: dict[str, Listener] = {}
         self.groups: dict[frozenset[str] | None, Group] = {}
         self._inbox: asyncio.Queue[Event] = asyncio.Queue()
-        self._full: dict[bool, tuple[int, Packet]] = {}  # sync:full as rows / as objects, for its seq
+        self._full: dict[bool, tuple[int, Outgoing]] = {}  # sync:full as rows / as objects, for its seq
 
     # --- membership ------------------------------------------------------------------------------
     def attach(self, sid: str, eio_sid: str, patterns: tuple[str, ...] | None) -> Listener:

@@ -17,6 +17,7 @@ Engine.IO exactly as before, and the socket keeps going through it until its que
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from engineio import packet as eio  # type: ignore[import-untyped]
@@ -53,12 +54,7 @@ class Wire:
         self.sockets: dict[str, _Registered] = {}
         self.direct = 0  # messages written directly (for tests and metrics)
         self.queued = 0  # messages that went through Engine.IO
-        registry = self
-
-        class Registered(_Registered):
-            wire = registry
-
-        engine._async = {**engine._async, "websocket": Registered}
+        engine._async = {**engine._async, "websocket": functools.partial(_Registered, wire=self)}
 
     async def send(self, eio_sid: str, message: Outgoing) -> None:
         ws = self.sockets.get(eio_sid)
@@ -73,10 +69,9 @@ class Wire:
 class _Registered(WebSocket):  # type: ignore[misc]
     """python-engineio's ASGI websocket, which also tells the `Wire` about itself."""
 
-    wire: Wire
-
-    def __init__(self, handler: Any, server: Any) -> None:
+    def __init__(self, handler: Any, server: Any, wire: Wire) -> None:
         super().__init__(handler, server)
+        self.wire = wire
         self.socket: Any = getattr(handler, "__self__", None)  # the engineio AsyncSocket being upgraded
         self.protocol: Any = None
         self.sending = 0
