@@ -17,9 +17,17 @@ def _answer(future: asyncio.Future[None]) -> None:
 
 
 class Doorbell:
+    """Rung to wake the loop now; closed to stop it (`closed` is the loop's condition)."""
+
     def __init__(self) -> None:
         self._rung = False
+        self.closed = False
         self._future: asyncio.Future[None] | None = None
+
+    def close(self) -> None:
+        """Stop the loop: wake it, and `closed` is true from now on."""
+        self.closed = True
+        self.ring()
 
     def ring(self) -> None:
         """Wake the waiter now, or make its next `wait` return at once."""

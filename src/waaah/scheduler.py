@@ -46,7 +46,6 @@ class Scheduler:
         self.queries = queries
         self.waiters = waiters
         self._bell = Doorbell()
-        self._stop = asyncio.Event()
         self._last_prune = 0
         self._unsubscribe = hub.bus.subscribe(self._on_event)
 
@@ -141,7 +140,7 @@ class Scheduler:
         tick = self.hub.settings.scheduler_tick
         loop = asyncio.get_running_loop()
         next_full = loop.time()
-        while not self._stop.is_set():
+        while not self._bell.closed:
             full = loop.time() >= next_full
             if full:
                 next_full = loop.time() + tick
@@ -152,6 +151,5 @@ class Scheduler:
             await self._bell.wait(next_full - loop.time())
 
     def stop(self) -> None:
-        self._stop.set()
-        self._bell.ring()
+        self._bell.close()
         self._unsubscribe()

@@ -23,7 +23,6 @@ class Tailer:
         self.bus = bus
         self.tick = tick
         self._bell = Doorbell()
-        self._stop = asyncio.Event()
         bus.on_gap = self._on_gap
 
     def wake(self) -> None:
@@ -46,7 +45,7 @@ class Tailer:
     async def run(self) -> None:
         listener = asyncio.create_task(self._listen(), name="waaah-tailer-listen")
         try:
-            while not self._stop.is_set():
+            while not self._bell.closed:
                 await self._bell.wait(self.tick)
                 try:
                     await self.catch_up()
@@ -59,7 +58,7 @@ class Tailer:
 
     async def _listen(self) -> None:
         """Wake on every notification; reconnect (after a catch-up) when the listener drops."""
-        while not self._stop.is_set():
+        while not self._bell.closed:
             notifications = self.store.notifications()
             if notifications is None:
                 return
@@ -73,5 +72,4 @@ class Tailer:
             await asyncio.sleep(self.tick)
 
     def stop(self) -> None:
-        self._stop.set()
-        self._bell.ring()
+        self._bell.close()

@@ -30,3 +30,13 @@ async def test_a_ring_before_the_wait_is_kept_for_the_next_wait_only() -> None:
 
 async def test_without_a_ring_the_wait_ends_at_its_timeout() -> None:
     await asyncio.wait_for(Doorbell().wait(0.01), timeout=5)
+
+
+async def test_closing_wakes_the_waiter_and_stays_closed() -> None:
+    bell = Doorbell()
+    waiting = asyncio.create_task(bell.wait(LONG))
+    await asyncio.sleep(0)
+    assert not bell.closed
+    bell.close()
+    await asyncio.wait_for(waiting, timeout=5)
+    assert bell.closed
