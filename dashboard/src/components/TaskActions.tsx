@@ -1,16 +1,13 @@
 import type { Status, Task } from '../types';
 import { FINISHED } from '../types';
 import { useActions } from './context';
-import { formValues, text } from './format';
+import { submitText } from './format';
 
 const RETRYABLE: readonly Status[] = ['FAILED', 'CANCELLED', 'PENDING_ACK', 'ASSIGNED', 'IN_PROGRESS', 'APPROVED_PENDING_ACK'];
 
 function Review({ task, busy }: { task: Task; busy: boolean }) {
   const actions = useActions();
-  const reject = async (event: Event) => {
-    const { form, data } = formValues(event);
-    if ((await actions.reject(task.id, text(data, 'feedback'))) !== undefined) form.reset();
-  };
+  const reject = submitText('feedback', (feedback) => actions.reject(task.id, feedback), true);
   return (
     <form class="review-form" onSubmit={reject}>
       <button type="button" class="primary" disabled={busy} onClick={() => void actions.approve(task.id)}>Approve</button>

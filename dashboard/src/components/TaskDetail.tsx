@@ -4,7 +4,7 @@ import type { Message, Task } from '../types';
 import type { ViewState } from '../view';
 import { useActions } from './context';
 import { DiffView } from './DiffView';
-import { blockedText, dateTime, formValues, label, text } from './format';
+import { blockedText, dateTime, label, submitText } from './format';
 import { TaskActions } from './TaskActions';
 
 function Section({ title, children }: { title: string; children: preact.ComponentChildren }) {
@@ -59,11 +59,7 @@ function kindOf(m: Message): string {
 
 function Messages({ task }: { task: Task }) {
   const actions = useActions();
-  const submit = async (event: Event) => {
-    const { form, data } = formValues(event);
-    const content = text(data, 'content');
-    if (content && (await actions.comment(task.id, content)) !== undefined) form.reset();
-  };
+  const submit = submitText('content', (content) => actions.comment(task.id, content));
   return (
     <Section title="Messages">
       <ol class="messages">
@@ -87,11 +83,7 @@ function Blocked({ task }: { task: Task }) {
   const actions = useActions();
   if (task.status !== 'BLOCKED') return null;
   const asked = task.blockedReason === 'question' || !task.blockedReason ? question(task) : null;
-  const submit = async (event: Event) => {
-    const { form, data } = formValues(event);
-    const answer = text(data, 'answer');
-    if (answer && (await actions.answer(task.id, answer)) !== undefined) form.reset();
-  };
+  const submit = submitText('answer', (answer) => actions.answer(task.id, answer));
   return (
     <Section title="Blocked">
       <p class="blocked-reason">{asked ?? blockedText(task.blockedReason ?? 'Blocked')}</p>

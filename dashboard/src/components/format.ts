@@ -26,6 +26,19 @@ export function text(data: FormData, name: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
+/**
+ * A submit handler for a form that sends one text field: `send` gets the trimmed value (never an
+ * empty one unless `emptyOk`), and the form is cleared once it went through (`send` resolved to
+ * something other than undefined).
+ */
+export function submitText(name: string, send: (value: string) => Promise<unknown>, emptyOk = false) {
+  return async (event: Event): Promise<void> => {
+    const { form, data } = formValues(event);
+    const value = text(data, name);
+    if ((value || emptyOk) && (await send(value)) !== undefined) form.reset();
+  };
+}
+
 /** `task-1712345678901-ab12cd` → `ab12cd`: enough to tell cards apart; the full id is in the title. */
 export function shortId(id: string): string {
   return id.slice(id.lastIndexOf('-') + 1) || id;
