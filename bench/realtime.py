@@ -168,7 +168,8 @@ def summary(values: list[float]) -> dict[str, float]:
 
 
 # --- latency -------------------------------------------------------------------------------------
-async def latency(url: str, key: str, sockets_n: int = 50, rate: int = 100, seconds: int = 10) -> dict[str, Any]:
+async def latency(url: str, key: str, pid: int, sockets_n: int = 50, rate: int = 100,
+                  seconds: int = 10) -> dict[str, Any]:
     sent: dict[str, int] = {}
     answered: dict[str, int] = {}
     writes = rate * seconds
@@ -181,15 +182,16 @@ async def latency(url: str, key: str, sockets_n: int = 50, rate: int = 100, seco
             task_id = response.json()["taskId"]
             sent[task_id], answered[task_id] = started, time.perf_counter_ns()
 
-        t0 = time.perf_counter()
+        cpu0, t0 = cpu_seconds(pid), time.perf_counter()
         pending = []
         for i in range(writes):
             await asyncio.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
             pending.append(asyncio.create_task(write(i)))
         await asyncio.gather(*pending)
         elapsed = time.perf_counter() - t0
-        stamps_response = await http.get("/__bench/stamps")
         await sockets.settle((writes + 1) * sockets_n)  # and the warm-up write
+        cpu = cpu_seconds(pid) - cpu0
+        stamps_response = await http.get("/__bench/stamps")
         report = await sockets.ask("report")
     stamps = {int(k): v for k, v in stamps_response.json().items()} if stamps_response.status_code == 200 else {}
     seq_of = {task_id: int(seq) for seq, task_id in report["ids"].items()}
@@ -201,7 +203,8 @@ async def latency(url: str, key: str, sockets_n: int = 50, rate: int = 100, seco
         "missing": writes * sockets_n - len(all_ms), "write_to_event": summary(all_ms),
         "first_socket": summary([(min(v) - sent[t]) / 1e6 for t, v in received.items()]),
         "last_socket": summary([(max(v) - sent[t]) / 1e6 for t, v in received.items()]),
-        "rest_round_trip": summary([(answered[t] - sent[t]) / 1e6 for t in sent])}
+        "rest_round_trip": summary([(answered[t] - sent[t]) / 1e6 for t in sent]),
+        "server_cpu_ms_per_write": round(cpu / writes * 1e3, 2)}
     if stamps:
         out["published_to_event"] = summary([(r - stamps[seq_of[t]]) / 1e6 for t, v in received.items() for r in v])
     return out
@@ -366,7 +369,7 @@ async def main() -> None:
         if name == "memory":
             result = await memory(args.url, args.key, args.pid)
         elif name == "latency":
-            result = await latency(args.url, args.key)
+            result = await latency(args.url, args.key, args.pid)
         elif name == "throughput":
             result = await throughput(args.url, args.key, args.pid, args.sockets)
         elif name == "seed":
