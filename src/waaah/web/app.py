@@ -58,7 +58,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
     """How uvicorn serves the app, wherever it is served (`waaah serve`, tests, benchmarks)."""
     # Long polls last up to 300 s: on SIGTERM/SIGINT give in-flight requests a few seconds, not minutes.
     # Engine.IO pings every socket itself (and drops the silent ones), so uvicorn's own websocket
-    # keepalive would only add a timer per socket and a second ping.
-    return {"host": settings.host, "port": settings.port, "log_level": "warning", "lifespan": "on",
+    # keepalive would only add a timer per socket and a second ping. Access lines are logged at INFO,
+    # below the level, but uvicorn would still format each request's client and path for them.
+    return {"host": settings.host, "port": settings.port, "log_level": "warning", "access_log": False,
+            "lifespan": "on",
             "timeout_graceful_shutdown": 3, "ws_per_message_deflate": settings.ws_deflate,
             "ws_ping_interval": None}
