@@ -1,7 +1,7 @@
 """The scheduler: hands queued work to waiting agents, expires leases, notices lost agents.
 
 It wakes on events (a task became dispatchable, an agent started waiting) and on a tick, stops on a
-stop signal, and has `run_once()` for tests. Decisions are the pure `pick_agent`; writes go through
+stop signal, and has `run_once()` for tests. Decisions are the pure `WaitingAgents.pick`; writes go through
 the service.
 """
 
@@ -11,7 +11,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from waaah.domain.agents import Agent, AgentStatus, pick_agent
+from waaah.domain.agents import WaitingAgents
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task, dispatch_order
@@ -70,23 +70,21 @@ class Scheduler:
         return report
 
     async def _dispatch(self, report: Report) -> None:
-        idle = self.waiters.idle_agents()
+        idle = WaitingAgents(self.waiters.idle_agents())
         offset = 0
         while idle and offset < DISPATCH_WINDOW:
             size = min(max(DISPATCH_PAGE[0], 4 * len(idle)), DISPATCH_PAGE[1])
             page = await self.queries.dispatchable(size, offset)
-            idle, taken = await self._dispatch_page(sorted(page, key=dispatch_order), idle, report)
+            taken = await self._dispatch_page(sorted(page, key=dispatch_order), idle, report)
             if len(page) < size:
                 return
             offset += len(page) - taken  # reserved tasks left the queue
 
-    async def _dispatch_page(self, tasks: list[Task], idle: list[Agent],
-                             report: Report) -> tuple[list[Agent], int]:
-        """Offer each task to the best idle agent; returns the agents still idle and how many
-        tasks were reserved."""
+    async def _dispatch_page(self, tasks: list[Task], idle: WaitingAgents, report: Report) -> int:
+        """Offer each task to the best idle agent; returns how many tasks were reserved."""
         taken = 0
         for task in tasks:
-            agent = pick_agent(task, idle)
+            agent = idle.pick(task)
             if agent is None:
                 continue
             reserved = await self.hub.work.reserve(task.id, agent.id)
@@ -99,10 +97,10 @@ class Scheduler:
             # for it: its next wait_for_prompt finds it, and the ack timeout requeues it if the agent
             # never comes back. (Requeueing it here raced with that next poll, which could be handed
             # the task just before it went back to the queue, and then fail to ack it.)
-            idle = [a for a in idle if a.id != agent.id]
+            idle.take(agent)
             if not idle:
                 break
-        return idle, taken
+        return taken
 
     async def _expire_leases(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)
@@ -116,11 +114,9 @@ class Scheduler:
     async def _find_lost_agents(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.agent_offline_after * 1000)
         async with self.hub.store.read() as tx:
-            agents = await tx.list_agents()
-        for agent in agents:
-            if agent.last_seen >= cutoff or self.waiters.is_waiting(agent.id):
-                continue
-            if agent.status is not AgentStatus.OFFLINE:
+            silent = await tx.silent_agents(cutoff)
+        for agent in silent:
+            if not self.waiters.is_waiting(agent.id):
                 report.expired.extend(await self.hub.agents.mark_offline(agent.id))
                 report.offline.append(agent.id)
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 from dataclasses import dataclass, field
 
 from waaah.domain.agents import Agent
 from waaah.domain.tasks import Task
 
-_order = itertools.count()
-
 
 @dataclass(eq=False)
 class Waiter:
     agent: Agent
-    order: int = field(default_factory=lambda: next(_order))
     future: asyncio.Future[Task | None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
     def reset(self) -> None:
@@ -36,7 +32,8 @@ class Waiters:
         if previous is not None and not previous.future.done():
             previous.future.set_result(None)  # the same agent polling twice: the older call re-checks
         waiter = Waiter(agent)
-        self._by_agent[agent.id] = waiter
+        self._by_agent.pop(agent.id, None)
+        self._by_agent[agent.id] = waiter  # at the end: the dict keeps the order agents began waiting
         for watcher in self._watchers.pop(agent.id, []):
             if not watcher.done():
                 watcher.set_result(None)
@@ -59,8 +56,7 @@ class Waiters:
 
     def idle_agents(self) -> list[Agent]:
         """Agents waiting and not yet handed anything, longest-waiting first."""
-        waiting = [w for w in self._by_agent.values() if not w.future.done()]
-        return [w.agent for w in sorted(waiting, key=lambda w: w.order)]
+        return [w.agent for w in self._by_agent.values() if not w.future.done()]
 
     def deliver(self, agent_id: str, task: Task) -> bool:
         waiter = self._by_agent.get(agent_id)

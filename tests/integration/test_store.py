@@ -92,6 +92,17 @@ async def test_agents_round_trip_and_list_by_last_seen(store) -> None:
         assert await tx.get_agent("new") == new
 
 
+async def test_silent_agents_are_those_online_and_not_seen_since_the_cutoff(store) -> None:
+    async with store.write() as tx:
+        await tx.insert_agent(Agent("gone", "Gone", 1, 1, AgentStatus.OFFLINE))
+        await tx.insert_agent(Agent("quiet", "Quiet", 1, 3, AgentStatus.PROCESSING))
+        await tx.insert_agent(Agent("quieter", "Quieter", 1, 2))
+        await tx.insert_agent(Agent("seen", "Seen", 1, 10))
+    async with store.read() as tx:
+        assert [a.id for a in await tx.silent_agents(10)] == ["quieter", "quiet"]
+        assert await tx.silent_agents(2) == []
+
+
 async def test_the_bulk_agent_reads_agree_with_the_per_agent_ones(store) -> None:
     """GET /admin/agents and the board read every agent's tasks and prompts in one query each."""
     async with store.write() as tx:

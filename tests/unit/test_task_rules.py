@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from waaah.domain.agents import Agent, mismatch, pick_agent, pick_task, score
+from waaah.domain.agents import Agent, WaitingAgents, mismatch, pick_agent, pick_task, score
 from waaah.domain.lifecycle import Status
 from waaah.domain.tasks import Task, dependency_block_reason, find_cycle, needs_review, new_task_id
 
@@ -79,6 +81,30 @@ def test_the_hinted_agent_is_preferred_and_ties_go_to_the_longest_waiting() -> N
     assert pick_agent(a_task(), agents).id == "first"
     assert pick_agent(a_task(to_agent_id="second"), agents).id == "second"
     assert pick_agent(a_task(assigned_to="second"), agents).id == "second"
+
+
+def best_by_score(task: Task, waiting: list[Agent]) -> Agent | None:
+    """The reference's rule, scoring every agent: highest score (+1 affinity), ties to the earliest."""
+    scored = [(score(task, a) + (task.assigned_to == a.id), -i, a) for i, a in enumerate(waiting)]
+    eligible = [entry for entry in scored if score(task, entry[2]) > 0]
+    return max(eligible, key=lambda entry: entry[:2])[2] if eligible else None
+
+
+def test_the_indexed_pick_agrees_with_scoring_every_agent() -> None:
+    rng = random.Random(7)
+    caps, repos, ids = ["code-writing", "test-writing", "doc-writing"], [None, "r1", "r2"], list("abcdefgh")
+    for _ in range(2000):
+        waiting = [an_agent(agent_id, tuple(rng.sample(caps, rng.randint(0, 3))), rng.choice(repos))
+                   for agent_id in rng.sample(ids, rng.randint(0, 8))]
+        index = WaitingAgents(waiting)
+        for taken in rng.sample(waiting, rng.randint(0, len(waiting))):
+            index.take(taken)
+            waiting.remove(taken)
+        task = a_task(required_capabilities=tuple(rng.sample(caps, rng.randint(0, 2))),
+                      to_workspace_id=rng.choice(repos), to_agent_id=rng.choice([None, *ids]),
+                      assigned_to=rng.choice([None, *ids]))
+        assert index.pick(task) == best_by_score(task, waiting)
+        assert len(index) == len(waiting)
 
 
 def test_an_agent_gets_its_own_returned_work_first_then_priority_then_age() -> None:

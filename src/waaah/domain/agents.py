@@ -67,19 +67,46 @@ def score(task: Task, agent: Agent) -> float:
     return 0.4 * workspace + 0.4 * 1.0 + 0.2 * hint
 
 
+class WaitingAgents:
+    """The agents waiting for work, longest-waiting first, indexed so that picking one for a task
+    doesn't score every agent: a scheduler pass with a thousand waiting agents offers each task to
+    the one(s) its affinity or hint name, or to those in its workspace, and stops at the first that
+    can take it.
+
+    `pick` gives what the reference's rule gives, highest `score` (+1 for the agent the task was
+    assigned to before) with ties to the longest-waiting: among agents that can take a task the score
+    differs only by the hint, so the order is affinity, then hint, then waiting order."""
+
+    def __init__(self, agents: Iterable[Agent]) -> None:
+        self._order = list(agents)
+        self._by_id = {agent.id: agent for agent in self._order}
+        self._by_workspace: dict[str | None, list[Agent]] = {}
+        for agent in self._order:
+            self._by_workspace.setdefault(agent.repo_id, []).append(agent)
+        self._taken: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._order) - len(self._taken)
+
+    def pick(self, task: Task) -> Agent | None:
+        for preferred in (task.assigned_to, task.to_agent_id):
+            agent = self._by_id.get(preferred) if preferred else None
+            if agent is not None and self._can_take(task, agent):
+                return agent
+        pool = self._by_workspace.get(task.to_workspace_id, []) if task.to_workspace_id else self._order
+        return next((agent for agent in pool if self._can_take(task, agent)), None)
+
+    def take(self, agent: Agent) -> None:
+        """`agent` got a task in this pass: it is no longer offered any."""
+        self._taken.add(agent.id)
+
+    def _can_take(self, task: Task, agent: Agent) -> bool:
+        return agent.id not in self._taken and mismatch(task, agent) is None
+
+
 def pick_agent(task: Task, waiting: Sequence[Agent]) -> Agent | None:
-    """The best waiting agent for `task`: affinity, then score; ties keep the longest-waiting."""
-    best: tuple[float, int] | None = None
-    chosen: Agent | None = None
-    for order, agent in enumerate(waiting):
-        value = score(task, agent)
-        if value <= 0:
-            continue
-        affinity = 1 if task.assigned_to == agent.id else 0
-        key = (affinity + value, -order)
-        if best is None or key > best:
-            best, chosen = key, agent
-    return chosen
+    """The best waiting agent for `task` (see `WaitingAgents`)."""
+    return WaitingAgents(waiting).pick(task)
 
 
 def pick_task(agent: Agent, candidates: Iterable[Task]) -> Task | None:

@@ -254,6 +254,11 @@ class SqlTx:
     async def list_agents(self) -> list[Agent]:
         return await self._all(Agent, "SELECT * FROM agents ORDER BY last_seen DESC, id")
 
+    async def silent_agents(self, seen_before: int) -> list[Agent]:
+        """Agents not OFFLINE that were last seen before `seen_before` (ms), the longest silent first."""
+        return await self._all(Agent, "SELECT * FROM agents WHERE last_seen < :before AND status <> 'OFFLINE' "
+                                      "ORDER BY last_seen, id", {"before": seen_before})
+
     async def insert_agent(self, agent: Agent) -> None:
         await self.conn.run(AGENT_INSERT, to_row(agent))
 
