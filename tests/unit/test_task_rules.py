@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from waaah.domain.agents import Agent, WaitingAgents, mismatch, pick_agent, pick_task, score
+from waaah.domain.agents import Agent, WaitingAgents, mismatch, pick_task, score
 from waaah.domain.lifecycle import Status
 from waaah.domain.tasks import Task, dependency_block_reason, find_cycle, needs_review, new_task_id
 
@@ -78,9 +78,10 @@ def test_scores_follow_the_reference() -> None:
 
 def test_the_hinted_agent_is_preferred_and_ties_go_to_the_longest_waiting() -> None:
     agents = [an_agent("first"), an_agent("second")]
-    assert pick_agent(a_task(), agents).id == "first"
-    assert pick_agent(a_task(to_agent_id="second"), agents).id == "second"
-    assert pick_agent(a_task(assigned_to="second"), agents).id == "second"
+    waiting = WaitingAgents(agents)
+    assert waiting.pick(a_task()).id == "first"
+    assert waiting.pick(a_task(to_agent_id="second")).id == "second"
+    assert waiting.pick(a_task(assigned_to="second")).id == "second"
 
 
 def best_by_score(task: Task, waiting: list[Agent]) -> Agent | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -102,11 +102,6 @@ class WaitingAgents:
 
     def _can_take(self, task: Task, agent: Agent) -> bool:
         return agent.id not in self._taken and mismatch(task, agent) is None
-
-
-def pick_agent(task: Task, waiting: Sequence[Agent]) -> Agent | None:
-    """The best waiting agent for `task` (see `WaitingAgents`)."""
-    return WaitingAgents(waiting).pick(task)
 
 
 def pick_task(agent: Agent, candidates: Iterable[Task]) -> Task | None:
