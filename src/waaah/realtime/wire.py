@@ -46,8 +46,9 @@ class Outgoing:
 class Wire:
     """The Engine.IO server's websockets, known by session id, and the send that picks the path.
 
-    It replaces the server's websocket class with a subclass that registers each upgraded
-    connection's uvicorn protocol and counts the writes Engine.IO's writer has in progress."""
+    It gives the Engine.IO server a websocket class bound to this `Wire` (`_Registered`), which
+    registers each upgraded connection's uvicorn protocol and counts the writes Engine.IO's writer
+    has in progress."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine

@@ -312,10 +312,6 @@ class SqlTx:
                                    {"before": before, "last": last})
 
     @property
-    def appended(self) -> bool:
-        return self._seq_dirty
-
-    @property
     def newest_seq(self) -> int | None:
         """The seq of the last event this transaction appended (None when it appended none)."""
         return self._seq if self._seq_dirty else None

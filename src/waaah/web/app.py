@@ -61,6 +61,5 @@ def server_options(settings: Settings) -> dict[str, Any]:
     # keepalive would only add a timer per socket and a second ping. Access lines are logged at INFO,
     # below the level, but uvicorn would still format each request's client and path for them.
     return {"host": settings.host, "port": settings.port, "log_level": "warning", "access_log": False,
-            "lifespan": "on",
-            "timeout_graceful_shutdown": 3, "ws_per_message_deflate": settings.ws_deflate,
+            "lifespan": "on", "timeout_graceful_shutdown": 3, "ws_per_message_deflate": settings.ws_deflate,
             "ws_ping_interval": None}

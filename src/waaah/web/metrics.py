@@ -27,17 +27,17 @@ async def metrics(request: Request) -> str:
     agent_counts = {s.value: sum(1 for a in agents if a.status is s) for s in AgentStatus}
     lines = [
         *_family("waaah_tasks", "Tasks by status.", [(f'{{status="{s.value}"}}', by_status.get(s.value, 0))
-                                                    for s in Status]),
+                                                     for s in Status]),
         *_family("waaah_agents", "Agents by status.", [(f'{{status="{k}"}}', v) for k, v in agent_counts.items()]),
         *_family("waaah_event_seq", "Newest event in the durable log.", [("", last_seq)]),
         *_family("waaah_bus_seq", "Newest event this process has delivered (lag = event_seq - bus_seq).",
-                [("", runtime.hub.bus.last_seq)]),
+                 [("", runtime.hub.bus.last_seq)]),
         *_family("waaah_waiting_agents", "Agents inside wait_for_prompt on this process.",
-                [("", len(runtime.waiters.idle_agents()))]),
+                 [("", len(runtime.waiters.idle_agents()))]),
         *_family("waaah_sockets", "Socket.IO clients connected to this process.",
-                [("", len(channel.fanout.listeners) if channel.fanout is not None else 0)]),
+                 [("", len(channel.fanout.listeners) if channel.fanout is not None else 0)]),
         *_family("waaah_socket_messages_total",
-                "Messages sent to sockets by this process: written straight to a websocket, or through Engine.IO.",
-                [('{path="direct"}', channel.wire.direct), ('{path="queued"}', channel.wire.queued)], "counter"),
+                 "Messages sent to sockets by this process: written straight to a websocket, or through Engine.IO.",
+                 [('{path="direct"}', channel.wire.direct), ('{path="queued"}', channel.wire.queued)], "counter"),
     ]
     return "\n".join(lines) + "\n"
