@@ -107,6 +107,8 @@ SCENARIOS: dict[str, tuple[Op, Op, list[str]]] = {
         lambda h, c: h.agents.take_system_prompt("a1"), ["agent:status"]),
     "agents.mark_offline": (lambda h, c: _set(c, t=held(h)), lambda h, c: _offline(h),
                             ["task:updated", "agent:status"]),
+    "agents.sign_off": (lambda h, c: _set(c, t=held(h)), lambda h, c: h.agents.sign_off("a1"),
+                        ["task:updated", "agent:status", "agent:status"]),
 }
 
 

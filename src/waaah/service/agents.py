@@ -9,7 +9,7 @@ from typing import Any
 from waaah.domain.agents import Agent, AgentStatus
 from waaah.domain.lifecycle import BUSY
 from waaah.domain.records import SystemPrompt
-from waaah.errors import BadRequest, NotFound
+from waaah.errors import BadRequest
 from waaah.service.core import Core, need_agent
 from waaah.service.unit import UnitOfWork
 from waaah.service.work import WorkOps
@@ -134,15 +134,7 @@ class AgentOps:
 
     async def mark_offline(self, agent_id: str) -> list[str]:
         """A lost agent: OFFLINE, and everything it held or had reserved goes back to the queue."""
-        async with self.core.store.read() as tx:
-            agent = await tx.get_agent(agent_id)
-            if agent is None:
-                raise NotFound(f"Agent {agent_id} not found")
-            held = await tx.tasks_of_agent(agent_id, BUSY)
-        requeued = []
-        for task in held:
-            if await self.work.expire(task.id, f"Requeued: agent {agent_id} went offline"):
-                requeued.append(task.id)
+        requeued = await self._requeue_held(agent_id, f"Requeued: agent {agent_id} went offline")
 
         async def op(uow: UnitOfWork) -> None:
             current = await need_agent(uow.tx, agent_id)
@@ -150,3 +142,24 @@ class AgentOps:
 
         await self.core.write(op)
         return requeued
+
+    async def sign_off(self, agent_id: str) -> list[str]:
+        """An agent says it is leaving: OFFLINE at once, and what it held or had reserved is requeued.
+        Its online window ends now (lastSeen is moved back by that window), so its status stays
+        OFFLINE until it calls the hub again."""
+        requeued = await self._requeue_held(agent_id, f"Requeued: agent {agent_id} signed off")
+
+        async def op(uow: UnitOfWork) -> None:
+            current = await need_agent(uow.tx, agent_id)
+            gone = min(current.last_seen, uow.now - uow.offline_after_ms)
+            await uow.save_agent(current, replace(current, last_seen=gone))
+
+        await self.core.write(op)
+        self._last_beat.pop(agent_id, None)
+        return requeued
+
+    async def _requeue_held(self, agent_id: str, note: str) -> list[str]:
+        async with self.core.store.read() as tx:
+            await need_agent(tx, agent_id)
+            held = await tx.tasks_of_agent(agent_id, BUSY)
+        return [task.id for task in held if await self.work.expire(task.id, note)]

@@ -31,6 +31,12 @@ async def evict_agent(agent_id: str, request: Request, body: AgentEvictBody | No
     return {"success": True, "message": f"Eviction requested for {agent_id}"}
 
 
+@router.post("/agents/{agent_id}/offline", summary="Sign an agent off: OFFLINE now, its tasks requeued")
+async def sign_off_agent(agent_id: str, request: Request) -> JSON:
+    requeued = await hub_of(request).agents.sign_off(agent_id)
+    return {"success": True, "requeued": requeued}
+
+
 @router.get("/capabilities", summary="The standard capabilities")
 async def capabilities() -> JSON:
     return {"capabilities": [c for c in STANDARD_CAPABILITIES if c != "general-purpose"]}
