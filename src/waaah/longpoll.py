@@ -16,17 +16,19 @@ from waaah.service.core import need_task
 from waaah.waiters import Waiters
 
 Progress = Callable[[float], Awaitable[None]]
-MAX_TIMEOUT = 300.0
 PROGRESS_EVERY = 15.0
-PROMPTING_ROLES = ("pm", "coding", "testing", "orchestrator")
+CALL_AGAIN = "## REQUIRED ACTION\nCall wait_for_prompt again to continue listening."
 DEFAULT_CAPABILITIES = ("code-writing",)
 FINISHED = TERMINAL | {Status.BLOCKED}
 
 
-def coerce_timeout(value: float | None, default: float) -> float:
-    """The reference's rule: above 300 s → the default; below 1 s → 1 s."""
-    timeout = default if value is None or value > MAX_TIMEOUT else value
-    return max(1.0, timeout)
+def coerce_timeout(value: float | None, default: float, cap: float) -> float:
+    """The wait a poll gets: the asked-for one (else the default), within 1 s and the server's cap.
+
+    The cap keeps every wait below the agent CLIs' own tool timeouts, so an answer always arrives
+    while the client still listens."""
+    timeout = default if value is None else value
+    return max(1.0, min(timeout, cap))
 
 
 def task_offer(task: Task) -> dict[str, Any]:
@@ -39,11 +41,9 @@ def task_offer(task: Task) -> dict[str, Any]:
             "requiresReview": task.requires_review, "approved": task.approved_at is not None}
 
 
-def idle_reply(role: str | None) -> dict[str, Any]:
-    reply: dict[str, Any] = {"success": True, "status": "IDLE", "message": "No tasks available. Waiting."}
-    if any(r in (role or "").lower() for r in PROMPTING_ROLES):
-        reply["prompt"] = "## REQUIRED ACTION\nCall wait_for_prompt again to continue listening."
-    return reply
+def idle_reply() -> dict[str, Any]:
+    """The timeout's answer; it tells every agent to poll again (an LLM left without that stops)."""
+    return {"success": True, "status": "IDLE", "message": "No tasks available. Waiting.", "prompt": CALL_AGAIN}
 
 
 class LongPolls:
@@ -51,12 +51,26 @@ class LongPolls:
         self.hub = hub
         self.scheduler = scheduler
         self.waiters = waiters
+        self._declared: dict[str, float] = {}
+
+    def declare_timeout(self, agent_id: str, seconds: float | None) -> float:
+        """Remember the wait an agent asked for at registration; returns the wait its polls will get."""
+        if seconds is None:
+            self._declared.pop(agent_id, None)
+        else:
+            self._declared[agent_id] = seconds
+        return self.timeout_for(agent_id, None)
+
+    def timeout_for(self, agent_id: str, asked: float | None) -> float:
+        settings = self.hub.settings
+        default = self._declared.get(agent_id, settings.prompt_timeout)
+        return coerce_timeout(asked, default, settings.prompt_timeout_max)
 
     async def wait_for_prompt(self, agent_id: str, timeout: float | None = None,
                               progress: Progress | None = None) -> dict[str, Any]:
         """Return the moment work, an eviction or a system prompt is there for `agent_id`; IDLE at the timeout."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + coerce_timeout(timeout, self.hub.settings.prompt_timeout)
+        deadline = loop.time() + self.timeout_for(agent_id, timeout)
         agent = await self._known_agent(agent_id)
         waiter = self.waiters.add(agent)
         try:
@@ -69,7 +83,7 @@ class LongPolls:
                 if task is not None:
                     return task_offer(task)
                 if loop.time() >= deadline:
-                    return idle_reply(agent.role)
+                    return idle_reply()
                 waiter.reset()
         except asyncio.CancelledError:
             await self._release(waiter.future)
@@ -143,7 +157,8 @@ class LongPolls:
                 task = await self._task_state(task_id)
                 if task.status not in FINISHED:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(done, timeout=timeout if timeout is not None else 300.0)
+                        cap = self.hub.settings.prompt_timeout_max
+                        await asyncio.wait_for(done, timeout=cap if timeout is None else min(timeout, cap))
             finally:
                 unsubscribe()
             task = await self._task_state(task_id)

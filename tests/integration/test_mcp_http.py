@@ -38,7 +38,7 @@ async def test_an_agent_takes_a_code_task_through_review_to_completed(live: Live
     async with rest(live.url) as api, mcp_agent(live.url) as agent:
         registered = await agent.register("ada", "code-writing")
         assert registered == {"registered": True, "agentId": "ada", "displayName": registered["displayName"],
-                              "capabilities": ["code-writing"]}
+                              "capabilities": ["code-writing"], "waitTimeout": 50}
         poll = await wait_in_background(agent, live, "ada")
         task_id = await enqueue(api, "Implement login", requiredCapabilities=["code-writing"],
                                 workspaceId="org/repo")
@@ -191,10 +191,17 @@ async def test_an_unknown_tool_is_a_clear_error_and_the_tool_list_has_all_ninete
         assert len(listed.tools) == 19
 
 
-async def test_reporting_without_agent_id_or_a_registering_session_asks_for_agent_id(live: LiveServer) -> None:
+async def test_waiting_without_agent_id_or_a_registering_session_asks_for_agent_id(live: LiveServer) -> None:
     async with mcp_agent(live.url) as agent:
-        text = await agent.error("update_progress", taskId="task-1-abcdef", message="working")
-        assert "pass agentId" in text
+        assert "pass agentId" in await agent.error("wait_for_prompt", timeout=1)
+
+
+async def test_reporting_without_agent_id_on_a_task_nobody_holds_is_refused(live: LiveServer) -> None:
+    async with rest(live.url) as api, mcp_agent(live.url) as agent:
+        task_id = await enqueue(api, "Write notes", requiredCapabilities=["doc-writing"])
+        refused = await agent.error("update_progress", taskId=task_id, message="working")
+        assert f"No agent holds task {task_id}: it is QUEUED" in refused
+        assert await status_of(api, task_id) == "QUEUED"
 
 
 async def test_a_session_that_registered_may_omit_agent_id(live: LiveServer) -> None:

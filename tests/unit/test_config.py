@@ -23,7 +23,8 @@ def test_every_setting_is_documented_with_its_default() -> None:
 def test_defaults(tmp_path: Path) -> None:
     settings = load_settings({"WAAAH_API_KEY": "k", "WAAAH_HOME": str(tmp_path)})
     assert (settings.port, settings.host, settings.database_url) == (3000, "127.0.0.1", "sqlite:///./data/waaah.db")
-    assert (settings.prompt_timeout, settings.ack_timeout, settings.max_body_bytes) == (290, 30, 2 * 1024 * 1024)
+    assert (settings.prompt_timeout, settings.ack_timeout, settings.max_body_bytes) == (50, 30, 2 * 1024 * 1024)
+    assert settings.prompt_timeout_max == 110
     assert settings.ws_deflate is False
 
 

@@ -89,6 +89,16 @@ class Deps:
         raise BadRequest("agentId is required: pass agentId (the id you registered with register_agent); "
                          "this connection has no MCP session that registered an agent", field="agentId")
 
+    def reporter_id(self, args: Args, caller: Caller) -> str | None:
+        """The agent reporting on a task: `agentId`, else this session's agent, else None (the lease holder).
+
+        Clients without MCP sessions (the reference's proxy) never name themselves on the reporting tools;
+        the service then takes the task's holder, and still refuses a named agent that is not it."""
+        given = args.get("agentId")
+        if isinstance(given, str) and given:
+            return given
+        return self.sessions.agent_of(caller.session_id)
+
     def optional_caller(self, args: Args, caller: Caller) -> str | None:
         given = args.get("agentId") or args.get("sourceAgentId")
         return given if isinstance(given, str) and given else self.sessions.agent_of(caller.session_id)

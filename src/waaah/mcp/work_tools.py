@@ -28,8 +28,9 @@ async def register_agent(deps: Deps, args: Args, caller: Caller) -> ToolResult:
         args["agentId"], tuple(args["capabilities"]), context, display_name=args.get("displayName"),
         role=args.get("role"), source=args.get("source"))
     deps.sessions.remember(caller.session_id, agent.id)
+    wait = deps.polls.declare_timeout(agent.id, args.get("waitTimeout"))
     return ToolResult.of_json({"registered": True, "agentId": agent.id, "displayName": agent.display_name,
-                               "capabilities": list(agent.capabilities)})
+                               "capabilities": list(agent.capabilities), "waitTimeout": wait})
 
 
 async def wait_for_prompt(deps: Deps, args: Args, caller: Caller) -> ToolResult:
@@ -56,7 +57,7 @@ async def ack_task(deps: Deps, args: Args, caller: Caller) -> ToolResult:
 
 
 async def update_progress(deps: Deps, args: Args, caller: Caller) -> ToolResult:
-    unread = await deps.hub.work.progress(args["taskId"], deps.caller_id(args, caller), args["message"],
+    unread = await deps.hub.work.progress(args["taskId"], deps.reporter_id(args, caller), args["message"],
                                           args.get("phase"), args.get("percentage"))
     out: Args = {"recorded": True}
     if unread:
@@ -68,8 +69,9 @@ async def send_response(deps: Deps, args: Args, caller: Caller) -> ToolResult:
     task_id = args["taskId"]
     try:
         task = await deps.hub.work.respond(
-            task_id, deps.caller_id(args, caller), Status(args["status"]), args["message"],
-            diff=args.get("diff"), artifacts=args.get("artifacts"), blocked_reason=args.get("blockedReason"))
+            task_id, deps.reporter_id(args, caller), Status(args["status"]), args["message"],
+            diff=args.get("diff"), artifacts=args.get("artifacts"), blocked_reason=args.get("blockedReason"),
+            failure_reason=args.get("failureReason"))
     except NotFound:
         return ToolResult.of_json({"success": False, "error": "Task not found"}, is_error=True)
     except WaaahError as exc:
@@ -82,14 +84,14 @@ async def send_response(deps: Deps, args: Args, caller: Caller) -> ToolResult:
 
 
 async def block_task(deps: Deps, args: Args, caller: Caller) -> ToolResult:
-    task = await deps.hub.work.block(args["taskId"], deps.caller_id(args, caller), args["reason"],
+    task = await deps.hub.work.block(args["taskId"], deps.reporter_id(args, caller), args["reason"],
                                      args["question"], args["summary"], args.get("notes"), args.get("files"))
     return ToolResult(f"Task {task.id} blocked. WAAAH Bot will notify the user.")
 
 
 async def submit_review(deps: Deps, args: Args, caller: Caller) -> ToolResult:
     """B-18 fixed: no commands run on the hub; the agent's diff and message are recorded for review."""
-    task = await deps.hub.work.respond(args["taskId"], deps.caller_id(args, caller), Status.IN_REVIEW,
+    task = await deps.hub.work.respond(args["taskId"], deps.reporter_id(args, caller), Status.IN_REVIEW,
                                        args["message"], diff=args.get("diff"))
     return ToolResult(f"Success: Task {task.id} submitted for review.")
 
