@@ -43,11 +43,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WAAAH_WS_DEFLATE", "off",
             "Offer permessage-deflate on websockets (on: smaller frames, ~17 KiB more server memory per socket "
             "and a compression per socket per event)."),
+    Setting("WAAAH_ALLOWED_HOSTS", "",
+            "Comma-separated host names the server answers to (any port; checked on every request, the "
+            "Socket.IO handshake and /mcp); empty means localhost, 127.0.0.1, [::1] and WAAAH_HOST. `*` allows "
+            "any Host: only behind a reverse proxy that checks it."),
+    Setting("WAAAH_TRANSCRIPT_LIMIT", "5000",
+            "Transcript entries kept per task; beyond it the oldest are dropped (and counted)."),
     Setting("WAAAH_HOME", "~/.waaah", "Folder of credentials.json."),
 )
 
 DEFAULTS: dict[str, str] = {s.env: s.default for s in SETTINGS}
 REVIEW_MODES = ("auto", "always", "never")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,9 @@ class Settings:
     require_review: str = "auto"
     sync_finished_limit: int = 100
     ws_deflate: bool = False
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     api_key_created: bool = field(default=False, compare=False)
+    api_key_file: str = field(default="", compare=False)  # the credentials file holding the key; "" if from env
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +91,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         api_key=api_key,
         api_key_created=created,
+        api_key_file="" if env.get("WAAAH_API_KEY") else str(credentials_path(home)),
         database_url=_database_url(env),
         host=_get(env, "WAAAH_HOST"),
         port=_int(env, "WAAAH_PORT", env.get("PORT") or DEFAULTS["PORT"]),
@@ -95,6 +105,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         require_review=review,
         sync_finished_limit=_int(env, "WAAAH_SYNC_FINISHED_LIMIT"),
         ws_deflate=_bool(env, "WAAAH_WS_DEFLATE"),
+        allowed_hosts=_allowed_hosts(env),
     )
 
 
@@ -127,6 +138,13 @@ def _resolve_api_key(env: Mapping[str, str], home: Path) -> tuple[str, bool]:
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc}; set WAAAH_API_KEY instead") from exc
     return key, True
+
+
+def _allowed_hosts(env: Mapping[str, str]) -> tuple[str, ...]:
+    """WAAAH_ALLOWED_HOSTS as lower-case names (IPv6 without brackets), or the loopback names and the bind address."""
+    given = [h.strip().lower() for h in _get(env, "WAAAH_ALLOWED_HOSTS").split(",") if h.strip()]
+    names = given or [*LOOPBACK_HOSTS, _get(env, "WAAAH_HOST").lower()]
+    return tuple(dict.fromkeys(n[1:-1] if n.startswith("[") and n.endswith("]") else n for n in names))
 
 
 def _database_url(env: Mapping[str, str]) -> str:

@@ -14,6 +14,7 @@ from waaah.domain.lifecycle import Actor, Status
 from waaah.service import Hub, NewTask
 from waaah.service.agents import AgentOps
 from waaah.service.tasks import TaskOps
+from waaah.service.transcripts import NewEntry, TranscriptOps
 from waaah.service.work import WorkOps
 from waaah.store import TaskQuery
 
@@ -92,6 +93,9 @@ SCENARIOS: dict[str, tuple[Op, Op, list[str]]] = {
     "work.block": (lambda h, c: _set(c, t=held(h)),
                    lambda h, c: h.work.block(c["t"], "a1", "decision", "A or B?", "s", None, None),
                    ["task:updated", "agent:status"]),
+    "transcripts.append": (lambda h, c: _set(c, t=held(h)),
+                           lambda h, c: h.transcripts.append(c["t"], "a1", [NewEntry("message", "hi")]),
+                           ["task:transcript"]),
     "agents.register": (lambda h, c: _none(), lambda h, c: agent(h), ["agent:status"]),
     "agents.heartbeat": (lambda h, c: agent(h), lambda h, c: _beat_later(h), ["agent:status"]),
     "agents.update": (lambda h, c: agent(h), lambda h, c: h.agents.update("a1", "Ada", None), ["agent:status"]),
@@ -151,7 +155,7 @@ async def _offline(hub: Hub) -> None:
 
 def mutating_operations() -> set[str]:
     found = set()
-    for prefix, cls in (("tasks", TaskOps), ("work", WorkOps), ("agents", AgentOps)):
+    for prefix, cls in (("tasks", TaskOps), ("work", WorkOps), ("agents", AgentOps), ("transcripts", TranscriptOps)):
         for name, _ in inspect.getmembers(cls, inspect.iscoroutinefunction):
             if not name.startswith("_"):
                 found.add(f"{prefix}.{name}")

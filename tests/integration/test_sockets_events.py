@@ -123,6 +123,11 @@ def _evicted(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
     assert {"status", "lastSeen", "seq"} <= set(payloads[0])
 
 
+def _transcript(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
+    entry = {"n": 1, "kind": "tool_call", "text": "ls", "at": 7, "agentId": "a1"}
+    assert payloads[0] == {"id": ctx["t"], "seq": payloads[0]["seq"], "entries": [entry], "total": 1}
+
+
 ROUTES: dict[str, Route] = {
     "POST /admin/enqueue": Route(agent, "POST", "/admin/enqueue", {"prompt": "Build it"},
                                  ["task:{new}:created"], _created),
@@ -152,6 +157,10 @@ ROUTES: dict[str, Route] = {
     "POST /admin/tasks/{task_id}/review-comments/{comment_id}/resolve": Route(
         commented, "POST", "/admin/tasks/{t}/review-comments/{c}/resolve", {"response": "done"},
         ["task:{t}:updated"], _review(2, 0)),
+    "POST /admin/tasks/{task_id}/transcript": Route(
+        held, "POST", "/admin/tasks/{t}/transcript", {"agentId": "a1", "entries": [{"kind": "tool_call",
+                                                                                    "text": "ls", "at": 7}]},
+        ["task:{t}:transcript"], _transcript),
     "POST /admin/evict": Route(agent, "POST", "/admin/evict", {"agentId": "a1", "reason": "upgrade"},
                                ["agent:a1:status"], _evicted),
     "POST /admin/agents/{agent_id}/evict": Route(other_agent, "POST", "/admin/agents/a2/evict",

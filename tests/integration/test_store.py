@@ -164,7 +164,7 @@ def test_a_new_database_is_migrated_to_the_newest_revision_once(tmp_path) -> Non
     url = f"sqlite:///{tmp_path}/new/waaah.db"
     assert current_revision(url) is None
     ensure_migrated(url)
-    assert current_revision(url) == head_revision() == "0001"
+    assert current_revision(url) == head_revision() == "0002"
     ensure_migrated(url)  # already current: nothing to do
     assert current_revision(url) == head_revision()
 
@@ -176,3 +176,32 @@ async def test_an_uncounted_find_skips_the_total(store) -> None:
     async with store.read() as tx:
         found, total = await tx.find_tasks(TaskQuery(limit=2, counted=False))
         assert ([t.id for t in found], total) == (["t2", "t1"], 2)
+
+
+async def test_transcript_entries_page_by_number_and_the_span_counts_what_was_dropped(store) -> None:
+    from waaah.domain.transcripts import Span, TranscriptEntry
+
+    entries = [TranscriptEntry("t1", n, "message", f"line {n}", 100 + n, "ada" if n % 2 else None)
+               for n in range(1, 6)]
+    async with store.write() as tx:
+        await tx.insert_task(a_task("t1", 1))
+        await tx.insert_task(a_task("t2", 2))
+        assert await tx.transcript_span("t1") == Span(0, 0)
+        await tx.insert_transcript(entries)
+        assert await tx.drop_transcript("t1", before=3) == 2
+    async with store.read() as tx:
+        assert await tx.transcript_span("t1") == Span(dropped=2, total=5)
+        assert await tx.transcript("t1", after=0, limit=2) == entries[2:4]
+        assert await tx.transcript("t1", after=4, limit=10) == entries[4:]
+        assert (await tx.transcript_span("t2"), await tx.transcript("t2", 0, 10)) == (Span(), [])
+
+
+async def test_a_failure_reason_round_trips_and_clears(store) -> None:
+    async with store.write() as tx:
+        await tx.insert_task(a_task("t1", 1, status=S.FAILED, failure_reason="agent_exit"))
+    async with store.read() as tx:
+        assert (await tx.get_task("t1")).failure_reason == "agent_exit"
+    async with store.write() as tx:
+        await tx.update_task("t1", {"status": S.QUEUED, "failure_reason": None})
+    async with store.read() as tx:
+        assert (await tx.get_task("t1")).failure_reason is None

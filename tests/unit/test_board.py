@@ -62,6 +62,19 @@ def test_events_move_the_board_forward_once_each_in_seq_order() -> None:
     assert snapshot["agents"] == [{"id": "a1", "status": "PROCESSING", "displayName": "A", "lastSeen": 9}]
 
 
+def test_a_failure_reason_shows_on_the_card_and_transcripts_leave_the_board_alone() -> None:
+    board = Board(finished_limit=10)
+    board.load([task("t1", status="IN_PROGRESS")], [], seq=1)
+    cached = board.sync_full(ROWS)[1]
+    board.apply(event(2, "task:transcript", "t1", entries=[{"n": 1, "kind": "message", "text": "hi"}], total=1))
+    assert (board.seq, board.sync_full(ROWS)[1]) == (2, cached.replace('"seq":1', '"seq":2'))
+    board.apply(event(3, "task:updated", "t1", status="FAILED", failureReason="agent_exit", completedAt=5))
+    assert full(board)["tasks"] == [{"id": "t1", "status": "FAILED", "title": "Do t1", "completedAt": 5,
+                                     "failureReason": "agent_exit"}]
+    board.apply(event(4, "task:updated", "t1", status="QUEUED", failureReason=None, completedAt=None))
+    assert full(board)["tasks"] == [{"id": "t1", "status": "QUEUED", "title": "Do t1"}]
+
+
 def test_deleted_tasks_leave_the_board() -> None:
     board = Board(finished_limit=10)
     board.load([task("t1"), task("t2")], [], seq=0)
@@ -105,7 +118,8 @@ def test_rows_carry_the_same_cards_as_objects_in_the_same_order() -> None:
                [{"id": "a1", "status": "WAITING"}], seq=3)
     rows = json.loads(board.sync_full(ROWS)[1])
     assert rows["taskFields"] == list(CARD_FIELDS) == ["id", "status", "title", "priority", "assignedTo",
-                                                        "blockedReason", "dependencies", "completedAt"]
+                                                        "blockedReason", "dependencies", "completedAt",
+                                                        "failureReason"]
     by_id = {row[0]: row for row in rows["tasks"]}
     assert by_id["plain"] == ["plain", "QUEUED", "Do plain"]  # trailing empty values left out
     assert by_id["all"] == ["all", "BLOCKED", "Do all", "critical", "a1", "waits", ["plain"]]

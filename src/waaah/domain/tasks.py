@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +17,8 @@ PRIORITIES = ("critical", "high", "normal")
 PRIORITY_RANK = {"critical": 3, "high": 2, "normal": 1}
 REVIEWED_CAPABILITIES = frozenset({"code-writing", "test-writing"})
 MIN_DIFF_CHARS = 20
+FAILURE_REASON = r"^[a-z][a-z0-9_]{0,39}$"
+"""A failure reason is a short token (`agent_exit`, `stalled`, `timeout`, `merge_conflict`, `cli_missing`)."""
 _BASE36 = string.digits + string.ascii_lowercase
 
 
@@ -47,6 +50,7 @@ class Task:
     requires_review: bool = False
     approved_at: int | None = None
     blocked_reason: str | None = None
+    failure_reason: str | None = None
     pending_ack_agent_id: str | None = None
     ack_sent_at: int | None = None
     last_progress_at: int | None = None
@@ -68,13 +72,18 @@ def needs_review(capabilities: Iterable[str], explicit: bool | None, mode: str) 
     return bool(REVIEWED_CAPABILITIES.intersection(capabilities))
 
 
+def is_failure_reason(value: str) -> bool:
+    return re.fullmatch(FAILURE_REASON, value) is not None
+
+
 def needs_diff(task: Task) -> bool:
     """Code and test work must come to review with a diff."""
     return bool(REVIEWED_CAPABILITIES.intersection(task.required_capabilities))
 
 
 def transition(task: Task, to: Status, actor: Actor, now: int, **changes: Any) -> Task:
-    """The one way a status changes: checks the table and the review gate, returns the new task."""
+    """The one way a status changes: checks the table and the review gate, returns the new task.
+    A failure reason is kept only by the move that gives it (to FAILED); any other move clears it."""
     if actor not in allowed_actors(task.status, to):
         raise IllegalTransition(_refusal(task, to, actor), currentStatus=task.status.value,
                                 allowed=[s.value for s in allowed_targets(task.status, actor)])
@@ -84,6 +93,7 @@ def transition(task: Task, to: Status, actor: Actor, now: int, **changes: Any) -
             "IN_REVIEW (send_response with a diff); it is returned to you to finish once approved.",
             currentStatus=task.status.value)
     completed_at = now if to in TERMINAL else None
+    changes.setdefault("failure_reason", None)
     return replace(task, status=to, updated_at=now, completed_at=completed_at, **changes)
 
 

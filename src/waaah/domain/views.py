@@ -38,6 +38,7 @@ def task_fields(task: Task) -> JSON:
         "requiresReview": task.requires_review,
         "approvedAt": task.approved_at,
         "blockedReason": task.blocked_reason,
+        "failureReason": task.failure_reason,
     }
 
 
@@ -49,8 +50,9 @@ def task_json(task: Task, messages: Iterable[Message] = (), history: Iterable[Hi
 
 CARD_TITLE_LIMIT = 40
 CARD_INPUTS = ("id", "status", "title", "prompt", "priority", "assignedTo", "blockedReason",
-               "dependencies", "createdAt", "completedAt")
-CARD_FIELDS = ("id", "status", "title", "priority", "assignedTo", "blockedReason", "dependencies", "completedAt")
+               "dependencies", "createdAt", "completedAt", "failureReason")
+CARD_FIELDS = ("id", "status", "title", "priority", "assignedTo", "blockedReason", "dependencies", "completedAt",
+               "failureReason")
 
 
 def card_values(fields: JSON) -> list[Any]:

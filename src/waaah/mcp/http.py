@@ -44,14 +44,14 @@ def session_id(ctx: ServerRequestContext[Any, Any]) -> str | None:
 class McpHttp:
     """The SDK server and session manager of one app; `serving()` runs them inside its lifespan."""
 
-    def __init__(self) -> None:
+    def __init__(self, security: TransportSecuritySettings | None = None) -> None:
         self._toolbox: Toolbox | None = None
         self.server: Server[Any] = Server("waaah", version=__version__, instructions=INSTRUCTIONS,
                                           on_list_tools=self._list_tools, on_call_tool=self._call_tool,
                                           get_tool_input_schema=_input_schema)
         self.manager = StreamableHTTPSessionManager(
             app=self.server, stateless=True,
-            security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+            security_settings=security or TransportSecuritySettings(enable_dns_rebinding_protection=False))
 
     @property
     def toolbox(self) -> Toolbox:
@@ -82,9 +82,10 @@ def _input_schema(name: str) -> dict[str, Any] | None:
     return spec.input_schema if spec else None
 
 
-def install(api: FastAPI) -> McpHttp:
-    """Add `/mcp` and `/mcp/tools/{name}` to `api`; its lifespan must enter `api.state.mcp.serving()`."""
-    endpoint = McpHttp()
+def install(api: FastAPI, security: TransportSecuritySettings | None = None) -> McpHttp:
+    """Add `/mcp` and `/mcp/tools/{name}` to `api`; its lifespan must enter `api.state.mcp.serving()`.
+    `security` is the SDK's Host/Origin check (DNS-rebinding protection) for `/mcp`."""
+    endpoint = McpHttp(security)
     api.state.mcp = endpoint
     api.router.routes.append(Route("/mcp", StreamableHTTPASGIApp(endpoint.manager), methods=["POST"],
                                    include_in_schema=False))

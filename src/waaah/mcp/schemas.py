@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from waaah.domain.capabilities import STANDARD_CAPABILITIES
 from waaah.domain.lifecycle import Status
-from waaah.domain.tasks import PRIORITIES
+from waaah.domain.tasks import FAILURE_REASON, PRIORITIES
 
 if TYPE_CHECKING:
     import mcp.types
@@ -90,6 +90,9 @@ _AGENT_TOOLS = [
                  "artifacts": strings("Files or links produced"),
                  "diff": string("Unified diff of your changes (required for IN_REVIEW on code/test work)"),
                  "blockedReason": string("Why the task is blocked"),
+                 "failureReason": {"type": "string", "pattern": FAILURE_REASON,
+                                   "description": "With FAILED: why, as a short token (agent_exit, stalled, "
+                                                  "timeout, merge_conflict, cli_missing, ...)"},
              }, "taskId", "status", "message")),
     ToolSpec("block_task", "Stop work on the task you hold and ask a person a question.", obj({
         "taskId": TASK_ID, "agentId": CALLER,

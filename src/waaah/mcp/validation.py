@@ -51,8 +51,10 @@ def _problem(error: ValidationError) -> str:
         return f"must be {_ARTICLES.get(str(value), value)}, got {_kind(error.instance)}"
     if rule == "enum" and isinstance(value, list):
         return "must be one of: " + ", ".join(str(v) for v in value)
-    if rule in ("minLength", "pattern"):
+    if rule == "minLength" or (rule == "pattern" and not str(error.instance).strip()):
         return "must not be empty"
+    if rule == "pattern":
+        return f"must match {value}"
     if rule == "minItems":
         return f"must list at least {value} item(s)"
     if rule == "minimum":

@@ -1,6 +1,6 @@
 """Which events a socket receives: glob patterns over scoped event names. Pure; no I/O.
 
-Scoped names are `task:{id}:created|updated|deleted` and `agent:{id}:status`. In a pattern, `*`
+Scoped names are `task:{id}:created|updated|deleted|transcript` and `agent:{id}:status`. In a pattern, `*`
 matches any run of characters (`:` included, so agent ids with colons still match) and `?` one
 character; everything else is literal.
 """
@@ -14,7 +14,7 @@ from functools import lru_cache
 from waaah.errors import BadRequest
 
 Matcher = Callable[[str], bool]
-ACTIONS = {"task": ("created", "updated", "deleted"), "agent": ("status",)}
+ACTIONS = {"task": ("created", "updated", "deleted", "transcript"), "agent": ("status",)}
 ALL_ACTIONS = frozenset(a for actions in ACTIONS.values() for a in actions)
 MAX_PATTERNS = 100
 MAX_PATTERN_LENGTH = 200

@@ -7,6 +7,7 @@ from waaah.config import Settings
 from waaah.service.agents import AgentOps
 from waaah.service.core import Clock, Core, wall_clock_ms
 from waaah.service.tasks import NewTask, TaskOps
+from waaah.service.transcripts import TranscriptOps
 from waaah.service.work import WorkOps
 from waaah.store.base import Store
 
@@ -14,7 +15,7 @@ __all__ = ["Hub", "NewTask"]
 
 
 class Hub:
-    """The service facade: `hub.tasks`, `hub.work` and `hub.agents` are every write there is."""
+    """The service facade: `hub.tasks`, `hub.work`, `hub.agents` and `hub.transcripts` are every write there is."""
 
     def __init__(self, store: Store, bus: Bus, settings: Settings, clock: Clock = wall_clock_ms) -> None:
         self.core = Core(store, bus, settings, clock)
@@ -24,3 +25,4 @@ class Hub:
         self.tasks = TaskOps(self.core)
         self.work = WorkOps(self.core)
         self.agents = AgentOps(self.core, self.work)
+        self.transcripts = TranscriptOps(self.core)

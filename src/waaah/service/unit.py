@@ -9,6 +9,7 @@ from waaah.domain.agents import Agent, AgentStatus, derive_status
 from waaah.domain.lifecycle import BUSY
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
+from waaah.domain.transcripts import TranscriptEntry, entry_json
 from waaah.domain.views import (
     agent_changes,
     agent_json,
@@ -21,6 +22,7 @@ from waaah.domain.views import (
 from waaah.store.base import Writer
 
 TASK_CREATED, TASK_UPDATED, TASK_DELETED = "task:created", "task:updated", "task:deleted"
+TASK_TRANSCRIPT = "task:transcript"
 AGENT_STATUS = "agent:status"
 
 
@@ -96,6 +98,14 @@ class UnitOfWork:
         open_count = sum(1 for c in comments if not c.resolved and c.thread_id is None)
         payload = {"id": task.id, "reviewComments": len(comments), "openReviewComments": open_count}
         await self._append(TASK_UPDATED, task.id, payload)
+
+    async def append_transcript(self, task: Task, entries: list[TranscriptEntry], keep_from: int) -> None:
+        """Add transcript entries, drop the task's entries numbered below `keep_from`: one event
+        with the added entries still kept."""
+        await self.tx.insert_transcript(entries)
+        await self.tx.drop_transcript(task.id, keep_from)
+        kept = [entry_json(e) for e in entries if e.n >= keep_from]
+        await self._append(TASK_TRANSCRIPT, task.id, {"id": task.id, "entries": kept, "total": entries[-1].n})
 
     async def _history(self, task_id: str) -> list[dict[str, Any]]:
         return [history_json(h) for h in (await self.tx.history_for([task_id])).get(task_id, [])]

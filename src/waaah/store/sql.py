@@ -17,6 +17,7 @@ from waaah.domain.agents import Agent, AgentStatus
 from waaah.domain.lifecycle import Status
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
+from waaah.domain.transcripts import Span, TranscriptEntry
 from waaah.store.base import TaskQuery
 
 R = TypeVar("R")
@@ -87,6 +88,7 @@ HISTORY_INSERT = _insert_sql("task_history", columns(HistoryEntry))
 COMMENT_INSERT = _insert_sql("review_comments", columns(ReviewComment))
 PROMPT_INSERT = _insert_sql("system_prompts", [c for c in columns(SystemPrompt) if c != "id"])
 EVENT_INSERT = _insert_sql("events", columns(Event))
+TRANSCRIPT_COLUMNS = columns(TranscriptEntry)
 HISTORY_COLUMNS = ", ".join(columns(HistoryEntry))
 PRIORITY_ORDER = "CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END"
 
@@ -246,6 +248,32 @@ class SqlTx:
 
     async def update_review_comment(self, comment_id: str, changes: dict[str, Any]) -> None:
         await self._update("review_comments", "id", comment_id, changes)
+
+    # --- transcripts ---------------------------------------------------------------------------
+    async def transcript_span(self, task_id: str) -> Span:
+        sql = "SELECT MIN(n) AS lo, MAX(n) AS hi FROM task_transcripts WHERE task_id = :t"
+        row = (await self.conn.rows(sql, {"t": task_id}))[0]
+        return Span(int(row["lo"]) - 1, int(row["hi"])) if row["hi"] is not None else Span()
+
+    async def transcript(self, task_id: str, after: int, limit: int) -> list[TranscriptEntry]:
+        sql = f"SELECT * FROM task_transcripts WHERE task_id = :t AND n > :after ORDER BY n LIMIT {int(limit)}"
+        return await self._all(TranscriptEntry, sql, {"t": task_id, "after": after})
+
+    async def insert_transcript(self, entries: Sequence[TranscriptEntry]) -> None:
+        """Every entry in one statement (a call brings up to hundreds)."""
+        if entries:
+            params: dict[str, Any] = {}
+            groups = []
+            for i, entry in enumerate(entries):
+                params.update({f"{name}{i}": value for name, value in to_row(entry).items()})
+                groups.append("(" + ", ".join(f":{name}{i}" for name in TRANSCRIPT_COLUMNS) + ")")
+            await self.conn.run(f"INSERT INTO task_transcripts ({', '.join(TRANSCRIPT_COLUMNS)}) "
+                                f"VALUES {', '.join(groups)}", params)
+
+    async def drop_transcript(self, task_id: str, before: int) -> int:
+        """Drop a task's entries numbered below `before`."""
+        return await self.conn.run("DELETE FROM task_transcripts WHERE task_id = :t AND n < :before",
+                                   {"t": task_id, "before": before})
 
     # --- agents and system prompts -------------------------------------------------------------
     async def get_agent(self, agent_id: str) -> Agent | None:

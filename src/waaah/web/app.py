@@ -17,7 +17,9 @@ from waaah.runtime import build_runtime
 from waaah.web import agents_api, metrics, sockets, tasks_api
 from waaah.web.errors import install_error_handlers
 from waaah.web.guard import Guard
+from waaah.web.hosts import mcp_security
 from waaah.web.pages import mount_pages
+from waaah.web.throttle import KeyThrottle
 
 
 def create_app(settings: Settings) -> ASGIApp:
@@ -33,7 +35,8 @@ def create_app(settings: Settings) -> ASGIApp:
         finally:
             await runtime.stop()
 
-    api = FastAPI(title="waaah", version=__version__, lifespan=lifespan,
+    # No /docs or /redoc: FastAPI's pages load their scripts from a CDN. /openapi.json stays.
+    api = FastAPI(title="waaah", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Hub for a squad of autonomous AI coding agents. Every route needs the API key "
                               "in `X-API-Key` (or `?apiKey=`).")
     install_error_handlers(api)
@@ -45,13 +48,14 @@ def create_app(settings: Settings) -> ASGIApp:
     api.include_router(tasks_api.router)
     api.include_router(agents_api.router)
     api.include_router(metrics.router)
-    mcp_http.install(api)  # /mcp (streamable HTTP) and /mcp/tools/{name}
-    api.state.sockets = sockets.Channel(settings)  # /socket.io/, routed around the API by WithSockets
+    mcp_http.install(api, mcp_security(settings))  # /mcp (streamable HTTP) and /mcp/tools/{name}
+    throttle = KeyThrottle()  # wrong keys per address, shared by the REST guard and the socket handshake
+    api.state.sockets = sockets.Channel(settings, throttle)  # /socket.io/, routed around the API by WithSockets
     mount_pages(api)  # keep after every router: the dashboard's page fallback must never hide an API route
     if settings.cors_origins:
         api.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["*"], allow_headers=["*"])
-    return Guard(sockets.WithSockets(api, api.state.sockets.app), settings.api_key, settings.max_body_bytes)
+    return Guard(sockets.WithSockets(api, api.state.sockets.app), settings, throttle)
 
 
 def server_options(settings: Settings) -> dict[str, Any]:

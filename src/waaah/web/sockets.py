@@ -17,13 +17,14 @@ import socketio  # type: ignore[import-untyped]
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from waaah.config import Settings
-from waaah.errors import BadRequest, WaaahError
+from waaah.errors import BadRequest, Throttled, WaaahError
 from waaah.realtime.board import Board
 from waaah.realtime.fanout import Fanout, Listener
 from waaah.realtime.subscriptions import parse_patterns
 from waaah.realtime.wire import Wire
 from waaah.runtime import Runtime
-from waaah.web.guard import keys_match
+from waaah.web.guard import client_address, keys_match, refuse_wrong_key
+from waaah.web.throttle import KeyThrottle
 
 log = logging.getLogger(__name__)
 PATH = "/socket.io"
@@ -91,8 +92,9 @@ class _Manager(socketio.AsyncManager):  # type: ignore[misc]
 class Channel:
     """The Socket.IO server of one app; `serving(runtime)` runs it inside the app's lifespan."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, throttle: KeyThrottle | None = None) -> None:
         self.settings = settings
+        self.throttle = KeyThrottle() if throttle is None else throttle
         self.fanout: Fanout | None = None
         self._welcome: dict[str, tuple[int | None, WaaahError | None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -134,7 +136,7 @@ class Channel:
         if not isinstance(key, str) or not key:
             raise socketio.exceptions.ConnectionRefusedError(*MISSING)
         if not keys_match(key, self.settings.api_key):
-            raise socketio.exceptions.ConnectionRefusedError(*INVALID)
+            self._refuse_key(environ, key)
         if self.fanout is None:
             raise socketio.exceptions.ConnectionRefusedError("The hub is not ready", {"code": "UNAVAILABLE"})
         try:
@@ -147,6 +149,15 @@ class Channel:
             welcome = (None, error)
         self.fanout.attach(sid, self.server.manager.eio_sid_from_sid(sid, NAMESPACE), patterns)
         self._welcome[sid] = welcome
+
+    def _refuse_key(self, environ: dict[str, Any], key: str) -> None:
+        """A wrong key: AUTH_INVALID, or AUTH_THROTTLED once its address has sent too many (as over REST)."""
+        try:
+            refuse_wrong_key(self.throttle, client_address(environ.get("asgi.scope") or {}), key, INVALID[0])
+        except Throttled as error:
+            raise socketio.exceptions.ConnectionRefusedError(error.message, error_body(error)) from None
+        except WaaahError:
+            raise socketio.exceptions.ConnectionRefusedError(*INVALID) from None
 
     def _connected(self, sid: str) -> None:
         listener = self._listener(sid)
