@@ -33,8 +33,9 @@ def wrap(command: Command) -> Callable[[argparse.Namespace], int]:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from waaah.commands import demo, tasks, watch
+    from waaah.commands import agent, demo, tasks, watch
 
     tasks.add_parsers(commands, wrap)
     watch.add_parser(commands, wrap)
     demo.add_parser(commands, wrap)
+    agent.add_parser(commands, wrap)
