@@ -114,7 +114,7 @@ async def client(settings: Settings) -> AsyncIterator[AsyncClient]:
     app = create_app(settings)
     async with LifespanManager(app) as manager:
         transport = ASGITransport(app=manager.app)
-        async with AsyncClient(transport=transport, base_url="http://hub",
+        async with AsyncClient(transport=transport, base_url="http://localhost",
                                headers={"X-API-Key": API_KEY}) as http:
             yield http
 

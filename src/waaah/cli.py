@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 
 from waaah import commands as operator_commands
-from waaah.config import load_settings
+from waaah.config import Settings, load_settings
 from waaah.errors import WaaahError
 
 
@@ -16,13 +17,34 @@ def serve(_: argparse.Namespace) -> int:
     from waaah.web.app import create_app, server_options
 
     settings = load_settings()
-    if settings.api_key_created:
-        print(f"waaah: created an API key in ~/.waaah/credentials.json: {settings.api_key}", flush=True)
-    base = f"http://{settings.host}:{settings.port}"
-    print(f"waaah: dashboard at {base}/admin/?key={settings.api_key}", flush=True)
-    print(f"waaah: store {settings.database_url}", flush=True)
+    for line in startup_lines(settings, sys.stdout.isatty()):
+        print(line, flush=True)
+    if not is_loopback(settings.host):
+        print(f"waaah: warning: listening on {settings.host}, reachable from other machines; anyone who can "
+              "reach it needs only the key (put TLS in front: see docs/deployment.md)", file=sys.stderr, flush=True)
     uvicorn.run(create_app(settings), **server_options(settings))
     return 0
+
+
+def startup_lines(settings: Settings, terminal: bool) -> list[str]:
+    """What `serve` prints: the key itself only to a terminal, never into a log file or a pipe."""
+    where = f"{settings.api_key_file} (mode 0600)" if settings.api_key_file else "the WAAAH_API_KEY you set"
+    lines = []
+    if settings.api_key_created:
+        shown = f": {settings.api_key}" if terminal else ""
+        lines.append(f"waaah: created an API key in {where}{shown}")
+    base = f"http://{settings.host}:{settings.port}/admin/"
+    lines.append(f"waaah: dashboard at {base}?key={settings.api_key}" if terminal
+                 else f"waaah: dashboard at {base} (the key is in {where})")
+    lines.append(f"waaah: store {settings.database_url}")
+    return lines
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
 
 
 def mcp_bridge(args: argparse.Namespace) -> int:

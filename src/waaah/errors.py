@@ -59,6 +59,20 @@ class TooLarge(WaaahError):
     status = 413
 
 
+class MisdirectedRequest(WaaahError):
+    """A `Host` header that names none of the hub's allowed hosts (`WAAAH_ALLOWED_HOSTS`)."""
+
+    code = "HOST_NOT_ALLOWED"
+    status = 421
+
+
+class Throttled(WaaahError):
+    """Too many wrong API keys from one address; details carry `retryAfter` (seconds)."""
+
+    code = "AUTH_THROTTLED"
+    status = 429
+
+
 class IllegalTransition(Conflict):
     code = "ILLEGAL_TRANSITION"
 

@@ -1,0 +1,28 @@
+"""Which paths are the API, which are public, which are the dashboard's pages and files."""
+
+from __future__ import annotations
+
+PUBLIC_PATHS = ("/health", "/openapi.json", "/socket.io")
+API_PREFIXES = ("/admin/tasks", "/admin/agents", "/admin/stats", "/admin/logs", "/admin/enqueue",
+                "/admin/evict", "/admin/delegations", "/admin/bot", "/admin/review", "/admin/queue",
+                "/admin/capabilities", "/admin/workspaces", "/admin/events")
+SOCKETS = "/socket.io"
+
+
+def under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def is_api_path(path: str) -> bool:
+    return any(under(path, p) for p in API_PREFIXES)
+
+
+def is_page(path: str) -> bool:
+    """The dashboard: `/admin`, its pages and its built files (not the API routes under /admin/)."""
+    return under(path, "/admin") and not is_api_path(path)
+
+
+def is_public(method: str, path: str) -> bool:
+    if any(under(path, p) for p in PUBLIC_PATHS):
+        return True
+    return method in ("GET", "HEAD") and is_page(path)
