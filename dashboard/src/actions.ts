@@ -3,6 +3,7 @@ import { ApiError, type Api, type NewTaskInput } from './api';
 import { pathForTask } from './router';
 import { finishedCount } from './state';
 import type { Store } from './store';
+import { TRANSCRIPT_KEEP } from './transcript';
 import type { Theme, Filter } from './view';
 
 export const PAGE_SIZE = 50;
@@ -54,6 +55,17 @@ export function createActions(store: Store, api: Api, session: Session) {
     });
   }
 
+  /** The task's newest entries over REST (events add the ones that follow); a new task starts afresh. */
+  async function loadTranscript(id: string): Promise<void> {
+    if (store.get().live.transcript?.taskId !== id) store.dispatch({ type: 'transcript:open', taskId: id });
+    const page = await run(async () => {
+      const first = await api.transcript(id, 0, TRANSCRIPT_KEEP);
+      const last = first.entries.length ? first.entries[first.entries.length - 1].n : first.total;
+      return last < first.total ? api.transcript(id, first.total - TRANSCRIPT_KEEP, TRANSCRIPT_KEEP) : first;
+    });
+    if (page) store.dispatch({ type: 'transcript:loaded', taskId: id, page });
+  }
+
   return {
     notify,
     dismiss: (id: number) => store.dispatch({ type: 'notice:dismiss', id }),
@@ -63,6 +75,8 @@ export function createActions(store: Store, api: Api, session: Session) {
       store.dispatch({ type: 'route', taskId });
     },
     loadTask,
+    loadTranscript,
+    closeTranscript: () => store.dispatch({ type: 'transcript:open', taskId: null }),
     async loadStub(id: string) {
       const task = await api.task(id).catch(() => null);
       if (task) store.dispatch({ type: 'task:loaded', task });

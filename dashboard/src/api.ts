@@ -1,4 +1,5 @@
 /** REST calls with the key in X-API-Key. Errors carry the server's `error` text. */
+import type { TranscriptPage } from './transcript';
 import type { ReviewComment, Task } from './types';
 
 export class ApiError extends Error {
@@ -26,6 +27,7 @@ export interface Api {
   answer(id: string, answer: string): Promise<unknown>;
   comment(id: string, content: string): Promise<unknown>;
   reviewComments(id: string): Promise<ReviewComment[]>;
+  transcript(id: string, after: number, limit: number): Promise<TranscriptPage>;
   addReviewComment(id: string, filePath: string, lineNumber: number | null, content: string): Promise<unknown>;
   capabilities(): Promise<string[]>;
   workspaces(): Promise<string[]>;
@@ -62,6 +64,7 @@ export function createApi(base: string, key: () => string | null): Api {
     answer: (id, answer) => json('POST', `${task(id)}/answer`, { answer }),
     comment: (id, content) => json('POST', `${task(id)}/comments`, { content }),
     reviewComments: (id) => json('GET', `${task(id)}/review-comments`),
+    transcript: (id, after, limit) => json('GET', `${task(id)}/transcript?after=${after}&limit=${limit}`),
     addReviewComment: (id, filePath, lineNumber, content) =>
       json('POST', `${task(id)}/review-comments`, { filePath, lineNumber, content }),
     capabilities: async () => (await json<{ capabilities: string[] }>('GET', '/admin/capabilities')).capabilities,

@@ -47,15 +47,18 @@ const session: Session = {
 };
 const actions = createActions(store, api, session);
 
-// The open task's details come over REST once per route and per sync:full; events keep them live.
+// The open task's details and transcript come over REST once per route and per sync:full; events keep them live.
 let loadedFor = '';
 store.subscribe(() => {
   const { live, view } = store.get();
   document.documentElement.dataset.theme = view.theme;
+  if (!view.taskId && live.transcript) actions.closeTranscript();
   const want = view.taskId && live.synced ? `${view.taskId}#${live.syncs}` : '';
   if (want === loadedFor) return;
   loadedFor = want; // before loading: the load dispatches, and this listener runs again
-  if (want) void actions.loadTask(view.taskId as string);
+  if (!want) return;
+  void actions.loadTask(view.taskId as string);
+  void actions.loadTranscript(view.taskId as string);
 });
 document.documentElement.dataset.theme = theme;
 window.addEventListener('keydown', (event) => {

@@ -2,6 +2,7 @@
  * The one place live state changes: `sync:full`, task and agent events, gaps and resume,
  * tasks loaded over REST. Pure: no sockets, no DOM, `now` comes in with the action.
  */
+import { applyLive, applyPage, openTranscript, type Transcript, type TranscriptEntry, type TranscriptPage } from './transcript';
 import type { Agent, SyncFull, Task } from './types';
 import { FINISHED } from './types';
 
@@ -30,6 +31,8 @@ export interface LiveState {
   /** Paging of finished tasks over REST ("load more"): how far REST's own order has been read. */
   finished: { offset: number; total: number | null };
   lastError: string | null;
+  /** The transcript of the task whose detail is open (null when none is). */
+  transcript: Transcript | null;
 }
 
 export type LiveAction =
@@ -37,13 +40,15 @@ export type LiveAction =
   | { type: 'event'; name: string; payload: unknown; now: number }
   | { type: 'connection'; status: Connection }
   | { type: 'task:loaded'; task: Task }
-  | { type: 'finished:page'; tasks: Task[]; offset: number; total: number };
+  | { type: 'finished:page'; tasks: Task[]; offset: number; total: number }
+  | { type: 'transcript:open'; taskId: string | null }
+  | { type: 'transcript:loaded'; taskId: string; page: TranscriptPage };
 
 export const ACTIVITY_LIMIT = 200;
 
 export const initialLive: LiveState = {
   tasks: {}, agents: {}, seq: -1, synced: false, syncs: 0, connection: 'connecting',
-  resyncSince: null, activity: [], finished: { offset: 0, total: null }, lastError: null,
+  resyncSince: null, activity: [], finished: { offset: 0, total: null }, lastError: null, transcript: null,
 };
 
 export function reduceLive(state: LiveState, action: LiveAction): LiveState {
@@ -58,6 +63,10 @@ export function reduceLive(state: LiveState, action: LiveAction): LiveState {
       return { ...state, tasks: { ...state.tasks, [action.task.id]: mergeLoaded(state.tasks[action.task.id], action.task) } };
     case 'finished:page':
       return applyFinishedPage(state, action.tasks, action.offset, action.total);
+    case 'transcript:open':
+      return { ...state, transcript: action.taskId === null ? null : openTranscript(action.taskId) };
+    case 'transcript:loaded':
+      return state.transcript?.taskId === action.taskId ? { ...state, transcript: applyPage(state.transcript, action.page) } : state;
   }
 }
 
@@ -106,13 +115,14 @@ export function handshakeAuth(apiKey: string, subscribe: string[], state: LiveSt
   return { apiKey, subscribe, ...(state.synced ? { since: state.seq } : {}) };
 }
 
-type Kind = 'created' | 'updated' | 'deleted' | 'status';
+type Kind = 'created' | 'updated' | 'deleted' | 'transcript' | 'status';
+const TASK_KINDS: readonly Kind[] = ['created', 'updated', 'deleted', 'transcript'];
 
 /** `task:{id}:created` → ['task', 'created'] (also the unscoped `task:created`). */
 export function parseEventName(name: string): { entity: 'task' | 'agent'; kind: Kind } | null {
   const entity = name.slice(0, name.indexOf(':'));
   const kind = name.slice(name.lastIndexOf(':') + 1) as Kind;
-  if (entity === 'task' && (kind === 'created' || kind === 'updated' || kind === 'deleted')) return { entity, kind };
+  if (entity === 'task' && TASK_KINDS.includes(kind)) return { entity, kind };
   if (entity === 'agent' && kind === 'status') return { entity, kind };
   return null;
 }
@@ -135,7 +145,18 @@ function receive(state: LiveState, name: string, payload: unknown, now: number):
   if (parsed.entity === 'agent') return applyAgent(next, fields as Agent, body.seq, now);
   if (parsed.kind === 'created') return applyCreated(next, fields as Task, body.seq, now);
   if (parsed.kind === 'deleted') return applyDeleted(next, fields.id, body.seq, now);
+  if (parsed.kind === 'transcript') return applyTranscript(next, fields as TranscriptEvent);
   return applyUpdated(next, fields as Partial<Task> & { id: string }, body.seq, now);
+}
+
+interface TranscriptEvent { id: string; entries?: TranscriptEntry[]; total?: number }
+
+/** Transcripts are not part of the board: only the open detail's is kept. */
+function applyTranscript(state: LiveState, event: TranscriptEvent): LiveState {
+  if (!state.transcript) return state;
+  const entries = Array.isArray(event.entries) ? event.entries : [];
+  const transcript = applyLive(state.transcript, event.id, entries, event.total ?? 0);
+  return transcript === state.transcript ? state : { ...state, transcript };
 }
 
 function titleOf(task: Task | undefined, id: string): string {

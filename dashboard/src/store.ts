@@ -10,7 +10,9 @@ export interface AppState {
 
 export type Action = LiveAction | ViewAction;
 
-const LIVE_TYPES = new Set<Action['type']>(['sync:full', 'event', 'connection', 'task:loaded', 'finished:page']);
+const LIVE_TYPES = new Set<Action['type']>([
+  'sync:full', 'event', 'connection', 'task:loaded', 'finished:page', 'transcript:open', 'transcript:loaded',
+]);
 
 export function reduce(state: AppState, action: Action): AppState {
   if (LIVE_TYPES.has(action.type)) {

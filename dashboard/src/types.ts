@@ -46,6 +46,8 @@ export interface Task {
   completedAt?: number | null;
   dependencies?: string[] | null;
   blockedReason?: string | null;
+  /** Why a FAILED task failed, a short token (`agent_exit`, `stalled`, …); null when none. */
+  failureReason?: string | null;
   requiredCapabilities?: string[] | null;
   prompt?: string | null;
   response?: TaskResponse | null;

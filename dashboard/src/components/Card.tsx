@@ -22,6 +22,9 @@ export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> 
         {caps.length > 0 && <span class="caps">{caps.join(', ')}</span>}
       </div>
       {task.status === 'BLOCKED' && task.blockedReason && <div class="card-blocked">{blockedText(task.blockedReason)}</div>}
+      {task.status === 'FAILED' && task.failureReason && (
+        <div class="card-failure"><span class="failure-reason" data-testid="failure-reason" title="Why it failed">{task.failureReason}</span></div>
+      )}
     </button>
   );
 }

@@ -6,6 +6,7 @@ import { useActions } from './context';
 import { DiffView } from './DiffView';
 import { blockedText, dateTime, label, submitText } from './format';
 import { TaskActions } from './TaskActions';
+import { TranscriptView } from './Transcript';
 
 function Section({ title, children }: { title: string; children: preact.ComponentChildren }) {
   return <section class="detail-section"><h3>{title}</h3>{children}</section>;
@@ -117,6 +118,9 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
               <span class={`status-chip status-${task.status}`} data-testid="detail-status">{label(task.status)}</span>
               <span class={`prio prio-${task.priority ?? 'normal'}`}>{task.priority ?? 'normal'}</span>
               {task.assignedTo && <span class="agent-tag">@{task.assignedTo}</span>}
+              {task.status === 'FAILED' && task.failureReason && (
+                <span class="failure-reason" data-testid="detail-failure-reason" title="Why it failed">{task.failureReason}</span>
+              )}
               {(task.requiredCapabilities ?? task.to?.requiredCapabilities ?? []).map((c) => <span key={c} class="cap">{c}</span>)}
               {task.to?.workspaceId && <span class="cap">workspace: {task.to.workspaceId}</span>}
               <span class="muted small">created {dateTime(createdAt(task))}</span>
@@ -139,6 +143,7 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
               </Section>
             )}
             <Dependencies task={task} tasks={live.tasks} />
+            <TranscriptView transcript={live.transcript?.taskId === taskId ? live.transcript : null} />
             <Timeline task={task} />
             <Messages task={task} />
           </>
