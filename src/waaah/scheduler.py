@@ -11,7 +11,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from waaah.domain.agents import WaitingAgents
+from waaah.domain.agents import WaitingAgents, awaits_author, is_gone
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task, dispatch_order
@@ -83,8 +83,9 @@ class Scheduler:
     async def _dispatch_page(self, tasks: list[Task], idle: WaitingAgents, report: Report) -> int:
         """Offer each task to the best idle agent; returns how many tasks were reserved."""
         taken = 0
+        gone = await self._gone_authors(tasks, idle)
         for task in tasks:
-            agent = idle.pick(task)
+            agent = idle.pick(task, author_gone=task.assigned_to in gone)
             if agent is None:
                 continue
             reserved = await self.hub.work.reserve(task.id, agent.id)
@@ -101,6 +102,16 @@ class Scheduler:
             if not idle:
                 break
         return taken
+
+    async def _gone_authors(self, tasks: list[Task], idle: WaitingAgents) -> set[str]:
+        """The authors of approved tasks in `tasks` who are not waiting and will not come back."""
+        authors = {t.assigned_to for t in tasks if awaits_author(t) and t.assigned_to and t.assigned_to not in idle}
+        if not authors:
+            return set()
+        now, window = self.hub.core.clock(), int(self.hub.settings.agent_offline_after * 1000)
+        async with self.hub.store.read() as tx:
+            agents = {author: await tx.get_agent(author) for author in authors}
+        return {author for author, agent in agents.items() if is_gone(agent, now, window)}
 
     async def _expire_leases(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)

@@ -167,3 +167,56 @@ async def test_wait_for_task_returns_when_the_task_finishes(parts: Parts) -> Non
     result = await asyncio.wait_for(waiting, WAIT)
     assert result["completed"] is True and result["response"]["message"] == "shipped"
 
+
+
+DIFF = "diff --git a/x b/x\n+++ b/x\n+change\n"
+
+
+async def approved_by_review(parts: Parts, author: str) -> str:
+    """A code task that `author` took, submitted and got approved."""
+    task_id = await create(parts, "Implement the feature")
+    poll = asyncio.create_task(parts.polls.wait_for_prompt(author, timeout=WAIT))
+    assert (await asyncio.wait_for(poll, WAIT))["taskId"] == task_id
+    await parts.hub.work.ack(task_id, author)
+    await parts.hub.work.respond(task_id, author, Status.IN_REVIEW, "ready", diff=DIFF)
+    return task_id
+
+
+async def test_approved_work_waits_for_its_author_while_another_agent_is_idle(parts: Parts) -> None:
+    await register(parts, "author")
+    await register(parts, "other")
+    task_id = await approved_by_review(parts, "author")
+    other = asyncio.create_task(parts.polls.wait_for_prompt("other", timeout=WAIT))
+    await asyncio.wait_for(parts.waiters.until_waiting("other"), WAIT)
+    await parts.hub.tasks.approve(task_id)
+    report = await parts.scheduler.run_once()
+    assert report.reserved == [] and await parts.task_status(task_id) is Status.APPROVED_QUEUED
+    offer = await asyncio.wait_for(parts.polls.wait_for_prompt("author", timeout=WAIT), WAIT)
+    assert (offer["taskId"], offer["status"]) == (task_id, "APPROVED_PENDING_ACK")
+    await parts.hub.work.ack(task_id, "author")
+    done = await parts.hub.work.respond(task_id, "author", Status.COMPLETED, "merged")
+    assert (done.status, done.assigned_to) == (Status.COMPLETED, "author")
+    assert not other.done()
+    other.cancel()
+
+
+async def test_approved_work_goes_to_another_agent_when_its_author_signed_off(parts: Parts) -> None:
+    await register(parts, "author")
+    await register(parts, "other")
+    task_id = await approved_by_review(parts, "author")
+    await parts.hub.agents.sign_off("author")
+    other = asyncio.create_task(parts.polls.wait_for_prompt("other", timeout=WAIT))
+    await parts.hub.tasks.approve(task_id)
+    offer = await asyncio.wait_for(other, WAIT)
+    assert (offer["taskId"], offer["status"]) == (task_id, "APPROVED_PENDING_ACK")
+
+
+async def test_eligibility_says_approved_work_waits_for_its_author(parts: Parts) -> None:
+    await register(parts, "author")
+    await register(parts, "other")
+    task_id = await approved_by_review(parts, "author")
+    await parts.hub.tasks.approve(task_id)
+    answer = await Queries(parts.hub.store).eligibility(task_id, set())
+    other = next(v for v in answer["agents"] if v["agentId"] == "other")
+    assert other == {"agentId": "other", "eligible": False, "waiting": False,
+                     "reason": "approved work goes back to its author author"}

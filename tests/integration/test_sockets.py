@@ -63,7 +63,8 @@ async def test_the_key_is_only_read_from_the_handshake_auth(live) -> None:
 
 async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(database_url: str,
                                                                            connect: Connect) -> None:
-    """Clients without patterns get cards as objects; clients with patterns get rows, which decode to the same."""
+    """Clients without patterns that ask for cards get them as objects; clients with patterns get rows,
+    which decode to the same."""
     settings = make_settings(database_url, WAAAH_SYNC_FINISHED_LIMIT="2")
     async with serve_in_process(settings) as live:
         hub = live.runtime.hub
@@ -77,7 +78,7 @@ async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(data
         await hub.work.ack(third.id, "coder-1")
         created = [await hub.tasks.create(NewTask(prompt=f"old {i}")) for i in range(3)]
         finished = [await hub.tasks.cancel(task.id) for task in created]
-        async with connect(live.url, auth()) as legacy, \
+        async with connect(live.url, auth(cards=True)) as legacy, \
                 connect(live.url, auth(subscribe=["agent:*:*"]), decode_rows=True) as scoped:
             await legacy.expect("connect")
             snapshot = await legacy.expect("sync:full")
@@ -102,13 +103,45 @@ async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(data
     assert snapshot["agents"][0]["status"] == "PROCESSING"
 
 
+REFERENCE_TASK_FIELDS = ("id", "command", "prompt", "status", "priority", "from", "to", "context", "response",
+                         "messages", "dependencies", "history", "images", "createdAt")
+
+
+async def test_clients_without_patterns_get_whole_tasks_as_the_rest_api_shows_them(live, connect: Connect) -> None:
+    """The reference's dashboard reads prompts, messages and history straight from sync:full: every active
+    task, then the newest 50 COMPLETED and 50 CANCELLED, each exactly as GET /admin/tasks/{id}."""
+    hub = live.runtime.hub
+    await hub.agents.register("coder-1", ("code-writing",), {"type": "local", "repoId": "r"})
+    active = await hub.tasks.create(NewTask(prompt="Fix the login form", context={"workspaceId": "r"},
+                                            workspace_id="r", capabilities=("code-writing",)))
+    await hub.work.reserve(active.id, "coder-1")
+    await hub.work.ack(active.id, "coder-1")
+    await hub.work.progress(active.id, "coder-1", "half way", "coding", 50)
+    cancelled = [await hub.tasks.cancel((await hub.tasks.create(NewTask(prompt=f"old {i}"))).id)
+                 for i in range(51)]
+    async with connect(live.url, auth()) as legacy:
+        await legacy.expect("connect")
+        snapshot = await legacy.expect("sync:full")
+    ids = [task["id"] for task in snapshot["tasks"]]
+    assert ids == [active.id, *newest_first(cancelled)[:50]]
+    async with rest(live) as api:
+        for task in snapshot["tasks"][:3]:
+            shown = (await api.get(f"/admin/tasks/{task['id']}")).json()
+            assert task == shown
+            assert all(field in task for field in REFERENCE_TASK_FIELDS), task
+    first = snapshot["tasks"][0]
+    assert [m["content"] for m in first["messages"]] == ["half way"]
+    assert first["assignedTo"] == "coder-1" and first["history"]
+    assert snapshot["seq"] == hub.bus.last_seq
+
+
 async def test_sync_full_reflects_every_write_made_while_the_server_runs(live) -> None:
     hub = live.runtime.hub
     task = await hub.tasks.create(NewTask(prompt="first", title="One"))
     await hub.tasks.edit(task.id, {"title": "Renamed", "priority": "critical"})
     gone = await hub.tasks.create(NewTask(prompt="second"))
     await hub.tasks.delete(gone.id)
-    async with connector("python")(live.url, auth()) as client:
+    async with connector("python")(live.url, auth(cards=True)) as client:
         await client.expect("connect")
         snapshot = await client.expect("sync:full")
     assert snapshot["tasks"] == [{"id": task.id, "status": "QUEUED", "title": "Renamed",

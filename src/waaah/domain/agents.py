@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from waaah.domain.lifecycle import Status
 from waaah.domain.tasks import Task, dispatch_order
 
 JSON = dict[str, Any]
@@ -38,6 +39,16 @@ class Agent:
     def repo_id(self) -> str | None:
         repo = (self.workspace_context or {}).get("repoId")
         return repo if isinstance(repo, str) and repo else None
+
+
+def is_gone(agent: Agent | None, now: int, offline_after_ms: int) -> bool:
+    """An agent that will not come back for its work: unknown, silent past the window, or evicted."""
+    return agent is None or now - agent.last_seen >= offline_after_ms or agent.eviction_requested
+
+
+def awaits_author(task: Task) -> bool:
+    """An approved task goes back to the agent that did the work: it merges and finishes it."""
+    return task.status is Status.APPROVED_QUEUED and task.assigned_to is not None
 
 
 def derive_status(holds_tasks: bool, online: bool) -> AgentStatus:
@@ -88,7 +99,14 @@ class WaitingAgents:
     def __len__(self) -> int:
         return len(self._order) - len(self._taken)
 
-    def pick(self, task: Task) -> Agent | None:
+    def __contains__(self, agent_id: object) -> bool:
+        return agent_id in self._by_id and agent_id not in self._taken
+
+    def pick(self, task: Task, author_gone: bool = False) -> Agent | None:
+        """The agent to offer `task` to. An approved task waits for its author unless the author is gone."""
+        if awaits_author(task) and not author_gone:
+            author = self._by_id.get(task.assigned_to or "")
+            return author if author is not None and self._can_take(task, author) else None
         for preferred in (task.assigned_to, task.to_agent_id):
             agent = self._by_id.get(preferred) if preferred else None
             if agent is not None and self._can_take(task, agent):

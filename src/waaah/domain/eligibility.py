@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
-from waaah.domain.agents import Agent, AgentStatus, mismatch
+from waaah.domain.agents import Agent, AgentStatus, awaits_author, mismatch
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED, Status
 from waaah.domain.tasks import Task
 
@@ -25,10 +25,13 @@ def _status_reason(task: Task, dependencies: Mapping[str, Status]) -> list[str]:
     return [f"task is {task.status.value}{holder}: it is not waiting for an agent"]
 
 
-def _agent_verdict(task: Task, agent: Agent, waiting: Set[str], busy: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+def _agent_verdict(task: Task, agent: Agent, waiting: Set[str], busy: Mapping[str, Sequence[str]],
+                   author_present: bool) -> dict[str, Any]:
     reason = mismatch(task, agent)
     if reason is None and agent.status is AgentStatus.OFFLINE:
         reason = f"agent {agent.id} is offline"
+    if reason is None and author_present and agent.id != task.assigned_to:
+        reason = f"approved work goes back to its author {task.assigned_to}"
     eligible = reason is None
     if eligible and agent.id not in waiting:
         held = busy.get(agent.id)
@@ -57,7 +60,9 @@ def _summary(task: Task, agents: Sequence[Agent], verdicts: list[dict[str, Any]]
 
 def explain(task: Task, dependencies: Mapping[str, Status], agents: Sequence[Agent], waiting: Set[str],
             busy: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-    verdicts = [_agent_verdict(task, agent, waiting, busy) for agent in agents]
+    author = next((a for a in agents if a.id == task.assigned_to), None) if awaits_author(task) else None
+    author_present = author is not None and author.status is not AgentStatus.OFFLINE and not author.eviction_requested
+    verdicts = [_agent_verdict(task, agent, waiting, busy, author_present) for agent in agents]
     reasons = _status_reason(task, dependencies)
     if task.status in DISPATCHABLE:
         reasons += _summary(task, agents, verdicts)

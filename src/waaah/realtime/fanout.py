@@ -22,6 +22,8 @@ from waaah.realtime.wire import Outgoing
 
 Send = Callable[[str, Outgoing], Awaitable[None]]
 History = Callable[[int, int, int], Awaitable[list[Event] | None]]
+WholeSync = Callable[[], Awaitable[tuple[int, list[Any], list[Any]]]]
+"""Reads `(seq, tasks, agents)` with every task whole, exactly as of `seq`."""
 MAX_REPLAY = 5000  # beyond this many missed events a fresh sync:full is cheaper than a replay
 
 
@@ -41,6 +43,8 @@ class Listener:
     sid: str
     eio_sid: str
     patterns: tuple[str, ...] | None
+    whole_tasks: bool = False
+    """`sync:full` with every task whole, as the reference's clients read it (else compact cards)."""
     last_seq: int = 0
     pending: list[tuple[int, Outgoing]] | None = field(default_factory=list)
     syncing: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -81,19 +85,21 @@ def _key(patterns: tuple[str, ...] | None) -> frozenset[str] | None:
 
 
 class Fanout:
-    def __init__(self, board: Board, send: Send, history: History) -> None:
+    def __init__(self, board: Board, send: Send, history: History, whole: WholeSync | None = None) -> None:
         self.board = board
         self.send = send
         self.history = history
+        self.whole = whole
         self.listeners: dict[str, Listener] = {}
         self.groups: dict[frozenset[str] | None, Group] = {}
         self._inbox: asyncio.Queue[Event] = asyncio.Queue()
         self._full: dict[bool, tuple[int, Outgoing]] = {}  # sync:full as rows / as objects, for its seq
 
     # --- membership ------------------------------------------------------------------------------
-    def attach(self, sid: str, eio_sid: str, patterns: tuple[str, ...] | None) -> Listener:
+    def attach(self, sid: str, eio_sid: str, patterns: tuple[str, ...] | None,
+               whole_tasks: bool = False) -> Listener:
         """Register a socket; its events are held in `pending` until its first `sync` completes."""
-        listener = Listener(sid, eio_sid, patterns)
+        listener = Listener(sid, eio_sid, patterns, whole_tasks and self.whole is not None)
         self.listeners[sid] = listener
         self._join(listener)
         return listener
@@ -174,7 +180,14 @@ class Fanout:
         return await self.history(since, target, MAX_REPLAY)
 
     async def _send_full(self, listener: Listener) -> None:
-        """The board: cards as rows for a client with patterns (ours), as objects for the reference's."""
+        """The board: cards as rows for a client with patterns (ours), as objects for a client without
+        that asked for cards; whole tasks, read from the store, for the reference's clients."""
+        if listener.whole_tasks and self.whole is not None:
+            seq, tasks, agents = await self.whole()
+            listener.last_seq = seq
+            await self.send(listener.eio_sid, message("sync:full", encode({"tasks": tasks, "agents": agents,
+                                                                           "seq": seq})))
+            return
         rows = listener.patterns is not None
         seq, text = self.board.sync_full(rows)
         full = self._full.get(rows)

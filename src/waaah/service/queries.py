@@ -6,7 +6,7 @@ from collections.abc import Sequence, Set
 from typing import Any
 
 from waaah.domain.eligibility import explain
-from waaah.domain.lifecycle import BUSY, DISPATCHABLE, TERMINAL, Status
+from waaah.domain.lifecycle import ACTIVE, BUSY, DISPATCHABLE, TERMINAL, Status
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task
 from waaah.domain.views import JSON, agent_json, review_comment_json, task_fields, task_json
@@ -14,6 +14,8 @@ from waaah.service.core import need_task
 from waaah.store.base import Reader, Store, TaskQuery
 
 EVENT_PAGE_MAX = 1000
+REFERENCE_SYNC_FINISHED = {Status.COMPLETED: 50, Status.CANCELLED: 50}
+"""Besides every active task, the reference's `sync:full` carries the newest 50 COMPLETED and 50 CANCELLED."""
 
 
 async def tasks_json(tx: Reader, tasks: Sequence[Task]) -> list[JSON]:
@@ -84,6 +86,16 @@ class Queries:
         async with self.store.write() as tx:
             found, _ = await tx.find_tasks(TaskQuery(limit=None, newest_first=False))
             return [task_fields(t) for t in found], await agents_json(tx), await tx.last_seq()
+
+    async def full_sync(self) -> tuple[int, list[JSON], list[JSON]]:
+        """`sync:full` as the reference's clients read it: `(seq, tasks, agents)`, each task whole
+        (prompt, messages, history, response…): every active task, then the newest finished ones
+        (REFERENCE_SYNC_FINISHED). Read under the writers' lock, so it is exactly the state after `seq`."""
+        async with self.store.write() as tx:
+            found, _ = await tx.find_tasks(TaskQuery(statuses=ACTIVE, limit=None, counted=False))
+            for status, limit in REFERENCE_SYNC_FINISHED.items():
+                found += (await tx.find_tasks(TaskQuery(statuses=[status], limit=limit, counted=False)))[0]
+            return await tx.last_seq(), await tasks_json(tx, found), await agents_json(tx)
 
     async def events_between(self, since: int, until: int, limit: int) -> list[Event] | None:
         """The events after `since` up to `until`, or None if some were pruned or there are over `limit`."""
