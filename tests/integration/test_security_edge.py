@@ -206,3 +206,65 @@ def test_serve_keeps_the_key_out_of_a_log_and_says_where_it_is(tmp_path: Path) -
     assert f"created an API key in {credentials} (mode 0600)" in log
     assert f"dashboard at http://127.0.0.1:{port}/admin/ (the key is in {credentials}" in log
     assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+
+
+def test_serve_shows_the_key_to_a_terminal_only(tmp_path: Path) -> None:
+    from waaah.cli import startup_lines
+    from waaah.config import load_settings
+
+    created = load_settings({"WAAAH_HOME": str(tmp_path), "WAAAH_DATABASE_URL": "sqlite:///x.db"})
+    assert any(f"?key={created.api_key}" in line for line in startup_lines(created, terminal=True))
+    assert any(f": {created.api_key}" in line for line in startup_lines(created, terminal=True))
+    assert not any(created.api_key in line for line in startup_lines(created, terminal=False))
+    given = make_settings("sqlite:///x.db")
+    lines = startup_lines(given, terminal=False)
+    assert any("the key is in the WAAAH_API_KEY you set" in line for line in lines)
+    assert not any(API_KEY in line for line in lines)
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("10.1.2.3", True), ("127.0.0.1", False),
+                                              ("localhost", False), ("::1", False)])
+def test_serve_warns_when_it_binds_beyond_loopback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                                    tmp_path: Path, host: str, warned: bool) -> None:
+    import uvicorn
+
+    from waaah import cli
+
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(options))  # bind nothing
+    for name, value in {"WAAAH_API_KEY": API_KEY, "WAAAH_HOST": host, "WAAAH_HOME": str(tmp_path),
+                        "WAAAH_DATABASE_URL": f"sqlite:///{tmp_path}/w.db"}.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["serve"]) == 0
+    out, err = capsys.readouterr()
+    assert served[0]["host"] == host and API_KEY not in out
+    assert ("warning: listening on" in err) is warned
+
+
+async def test_a_real_browser_runs_the_dashboard_under_its_policy_without_a_violation(live: LiveServer) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    from tests.e2e.conftest import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
+    async with httpx.AsyncClient(base_url=live.url, headers=KEY) as http:
+        task_id = (await http.post("/admin/enqueue", json={"prompt": "Write the docs"})).json()["taskId"]
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = await browser.new_page()
+            console: list[str] = []
+            page.on("console", lambda message: console.append(message.text))
+            await page.add_init_script("window.__violations = []; document.addEventListener("
+                                       "'securitypolicyviolation', e => window.__violations.push(e.violatedDirective))")
+            response = await page.goto(f"{live.url}/admin/?key={API_KEY}")
+            assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+            await expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "connected",
+                                                                             timeout=30_000)
+            await page.locator(f'.card[data-task-id="{task_id}"]').click()
+            await expect(page.get_by_text("Write the docs").first).to_be_visible(timeout=30_000)
+            assert await page.evaluate("window.__violations") == []
+            assert [line for line in console if "Content Security Policy" in line] == []
+        finally:
+            await browser.close()
