@@ -23,6 +23,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import Route
 
 from waaah import __version__
+from waaah.domain.json_limits import MAX_DEPTH, check_input
 from waaah.errors import BadRequest, NotFound
 from waaah.mcp.context import Caller, ToolResult
 from waaah.mcp.schemas import LONG_POLLS, TOOLS_BY_NAME, mcp_tools
@@ -113,9 +114,13 @@ async def _arguments(request: Request) -> Any:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
+        arguments = json.loads(body)
     except ValueError as exc:
         raise BadRequest(f"Malformed JSON body: {exc}", field="body") from None
+    except RecursionError:
+        raise BadRequest(f"body: is nested deeper than {MAX_DEPTH} levels", field="body") from None
+    check_input(arguments)
+    return arguments
 
 
 async def until_disconnected(request: Request, call: Coroutine[Any, Any, ToolResult]) -> ToolResult | None:

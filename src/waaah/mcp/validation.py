@@ -7,6 +7,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from waaah.domain.json_limits import input_problem
 from waaah.mcp.schemas import TOOLS
 
 _VALIDATORS = {t.name: Draft202012Validator(t.input_schema) for t in TOOLS}
@@ -20,6 +21,9 @@ def invalid_arguments(tool: str, arguments: Any) -> str | None:
     """Why `arguments` are not valid input for `tool`, naming the field; None when they are."""
     if not isinstance(arguments, dict):
         return f"Invalid input for {tool}: the arguments must be a JSON object, got {_kind(arguments)}"
+    hostile = input_problem(arguments, "")
+    if hostile is not None:
+        return f"Invalid input for {tool}: {hostile[0]} {hostile[1]}"
     error = best_match(_VALIDATORS[tool].iter_errors(arguments))
     if error is None:
         return None

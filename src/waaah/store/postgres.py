@@ -12,8 +12,10 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import set_json_loads
 from psycopg_pool import AsyncConnectionPool
 
+from waaah.domain.json_limits import decode
 from waaah.store.sql import Row, SqlTx
 
 MIGRATION_LOCK = 0x5A4148  # pg_advisory_lock key held while migrating
@@ -49,6 +51,11 @@ class PostgresConnection:
         return cursor.rowcount
 
 
+async def _configure(raw: psycopg.AsyncConnection[Row]) -> None:
+    """JSON columns decode as SQLite's do (`json_limits.decode`): stored JSON never fails a read."""
+    set_json_loads(decode, raw)
+
+
 class PostgresTx(SqlTx):
     NO_LIMIT = "LIMIT ALL"
 
@@ -57,7 +64,7 @@ class PostgresStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.pool: AsyncConnectionPool[psycopg.AsyncConnection[Row]] = AsyncConnectionPool(
-            libpq_url(url), min_size=2, max_size=20, open=False,
+            libpq_url(url), min_size=2, max_size=20, open=False, configure=_configure,
             kwargs={"row_factory": dict_row, "autocommit": True})
         self._opened = False
 

@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, Protocol, TypeVar
 
 from waaah.domain.agents import Agent, AgentStatus
+from waaah.domain.json_limits import decode
 from waaah.domain.lifecycle import Status
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
@@ -54,11 +55,13 @@ def from_row(cls: type[R], row: Row) -> R:
     values: dict[str, Any] = {}
     for name, value in row.items():
         if name in JSON_COLUMNS and isinstance(value, str):
-            value = json.loads(value)
+            value = decode(value)  # never raises: what an older hub stored reads back safely
         if name in BOOL_COLUMNS and value is not None:
             value = bool(value)
         if name in _TUPLES:
             value = tuple(value or ())
+        if name == "payload" and value is None and cls is Event:
+            value = {}  # an event payload no parser could decode
         values[name] = value
     if cls in _ENUMS:
         field, enum = _ENUMS[cls]

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
@@ -14,11 +14,12 @@ from waaah import __version__
 from waaah.config import Settings
 from waaah.mcp import http as mcp_http
 from waaah.runtime import build_runtime
-from waaah.web import agents_api, metrics, sockets, tasks_api
+from waaah.web import agents_api, metrics, openapi, sockets, tasks_api
 from waaah.web.errors import install_error_handlers
 from waaah.web.guard import Guard
 from waaah.web.hosts import mcp_security
 from waaah.web.pages import mount_pages
+from waaah.web.schemas import checked_input
 from waaah.web.throttle import KeyThrottle
 
 
@@ -37,9 +38,11 @@ def create_app(settings: Settings) -> ASGIApp:
 
     # No /docs or /redoc: FastAPI's pages load their scripts from a CDN. /openapi.json stays.
     api = FastAPI(title="waaah", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  dependencies=[Depends(checked_input)],
                   description="Hub for a squad of autonomous AI coding agents. Every route needs the API key "
                               "in `X-API-Key` (or `?apiKey=`).")
     install_error_handlers(api)
+    openapi.install(api)
 
     @api.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

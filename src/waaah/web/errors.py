@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from waaah.domain.json_limits import MAX_DEPTH
 from waaah.errors import BadRequest, NotFound, WaaahError
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def _validation_error(exc: RequestValidationError) -> BadRequest:
                           field="body")
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
     name = ".".join(loc) or "body"
-    message = str(first.get("msg", "invalid value"))
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
     if first.get("type") == "missing":
         message = "required"
     return BadRequest(f"{name}: {message}", field=name)
@@ -44,10 +45,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 404:
             return error_response(NotFound(f"No route {request.method} {request.url.path}"))
+        if isinstance(exc.__cause__, RecursionError):  # the JSON parser gave up on the body's nesting
+            return error_response(BadRequest(f"body: is nested deeper than {MAX_DEPTH} levels", field="body"))
         error = WaaahError(str(exc.detail))
         error.status = exc.status_code
         error.code = "HTTP_ERROR"
-        return error_response(error)
+        response = error_response(error)
+        response.headers.update(exc.headers or {})  # 405 names the allowed methods in `Allow`
+        return response
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:

@@ -17,7 +17,8 @@ def _family(name: str, help_text: str, samples: list[tuple[str, float]], kind: s
     return lines
 
 
-@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics",
+            responses={200: {"description": "Prometheus text exposition", "content": {"text/plain": {}}}})
 async def metrics(request: Request) -> str:
     runtime, channel = request.app.state.runtime, request.app.state.sockets
     async with runtime.hub.store.read() as tx:

@@ -4,18 +4,37 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from fastapi import Request
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from waaah.domain.json_limits import check_input, string_problem
+from waaah.errors import BadRequest
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LINE_MAX = 2**31 - 1
+"""The largest line number a review comment may name (the column is a 32-bit integer)."""
+
+
+BLANK = " \t\n\r\f\v"
+"""What a text field may not consist of only (spelled the same in Python and in the schema's pattern)."""
 
 
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if not value.strip(BLANK):
         raise ValueError("must not be empty")
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank)]
+Text = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": "[^ \\t\\n\\r\\f\\v]"})]
 
 Priority = Literal["critical", "high", "normal"]
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("must not be null (leave the field out to keep it)")
+    return value
 
 
 class Body(BaseModel):
@@ -52,20 +71,34 @@ class EnqueueBody(Body):
 class PatchTo(Body):
     agentId: str | None = None
     workspaceId: str | None = None
-    requiredCapabilities: list[str] | None = None
+    requiredCapabilities: list[str] | SkipJsonSchema[None] = None
+
+    @field_validator("requiredCapabilities", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        return _refuse_null(value)
 
 
 class PatchBody(Body):
-    prompt: Text | None = None
+    """Fields left out stay as they are. `title`, `context` and `workspaceContext` are cleared by
+    `null`; the others cannot be null (send `[]` to empty a list)."""
+
+    prompt: Text | SkipJsonSchema[None] = None
     title: str | None = None
-    priority: Priority | None = None
-    requiredCapabilities: list[str] | None = None
-    to: PatchTo | None = None
+    priority: Priority | SkipJsonSchema[None] = None
+    requiredCapabilities: list[str] | SkipJsonSchema[None] = None
+    to: PatchTo | SkipJsonSchema[None] = None
     context: dict[str, Any] | None = None
     workspaceContext: dict[str, Any] | None = None
-    dependencies: list[str] | None = None
-    images: list[Image] | None = None
-    requiresReview: bool | None = None
+    dependencies: list[str] | SkipJsonSchema[None] = None
+    images: list[Image] | SkipJsonSchema[None] = None
+    requiresReview: bool | SkipJsonSchema[None] = None
+
+    @field_validator("prompt", "priority", "requiredCapabilities", "to", "dependencies", "images",
+                     "requiresReview", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        return _refuse_null(value)
 
 
 class CommentBody(Body):
@@ -89,7 +122,7 @@ class RejectBody(Body):
 class ReviewCommentBody(Body):
     filePath: Text
     content: Text
-    lineNumber: int | None = None
+    lineNumber: Annotated[int, Field(ge=0, le=LINE_MAX)] | None = None
     threadId: str | None = None
 
 
@@ -106,3 +139,18 @@ class EvictBody(Body):
 class AgentEvictBody(Body):
     reason: str | None = None
     action: Literal["RESTART", "SHUTDOWN"] = "RESTART"
+
+
+async def checked_input(request: Request) -> None:
+    """Runs before every REST route: path and query parameters and the JSON body pass
+    `json_limits.check_input` (depth, encodable strings, no NUL, 64-bit integers), naming the field."""
+    for name, value in (*request.path_params.items(), *request.query_params.multi_items()):
+        if isinstance(value, str) and (problem := string_problem(value)):
+            raise BadRequest(f"{name}: {problem}", field=name)
+    if request.method not in BODY_METHODS or not await request.body():
+        return
+    try:
+        body = await request.json()
+    except (ValueError, RecursionError):
+        return  # not JSON: a route that reads a body has refused it already; the others ignore it
+    check_input(body)

@@ -17,6 +17,7 @@ import socketio  # type: ignore[import-untyped]
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from waaah.config import Settings
+from waaah.domain.json_limits import MAX_INT, check_input
 from waaah.errors import BadRequest, Throttled, WaaahError
 from waaah.realtime.board import Board
 from waaah.realtime.fanout import Fanout, Listener
@@ -38,7 +39,7 @@ def parse_since(raw: object) -> int | None:
     since = raw.get("since") if isinstance(raw, dict) else raw
     if since is None:
         return None
-    if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+    if isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= MAX_INT:
         raise BadRequest(f"since must be a non-negative integer (the last seq you applied), got {since!r}",
                          field="since")
     return since
@@ -132,6 +133,10 @@ class Channel:
     # --- connection ----------------------------------------------------------------------------
     async def _connect(self, sid: str, environ: dict[str, Any], auth: object) -> None:
         given = auth if isinstance(auth, dict) else {}
+        try:
+            check_input(given, "auth")  # before the key is compared: it may hold a lone surrogate
+        except WaaahError as error:
+            raise socketio.exceptions.ConnectionRefusedError(error.message, error_body(error)) from None
         key = given.get("apiKey")
         if not isinstance(key, str) or not key:
             raise socketio.exceptions.ConnectionRefusedError(*MISSING)
@@ -188,6 +193,7 @@ class Channel:
         if listener is None or self.fanout is None:
             return {}
         try:
+            check_input(data)
             given = parse_patterns(_patterns_arg(data), "patterns")
         except WaaahError as error:
             return await self._refuse(listener, error)
@@ -202,6 +208,7 @@ class Channel:
         if listener is None or self.fanout is None:
             return {}
         try:
+            check_input(data)
             since = parse_since(data)
         except WaaahError as error:
             return await self._refuse(listener, error)

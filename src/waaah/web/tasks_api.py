@@ -7,12 +7,22 @@ from typing import Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from waaah.domain.json_limits import MAX_INT
 from waaah.domain.lifecycle import Actor
 from waaah.domain.views import JSON, review_comment_json
 from waaah.errors import NotFound
 from waaah.service import Hub, NewTask
 from waaah.service.queries import Queries, parse_status_filter
 from waaah.store.base import TaskQuery
+from waaah.web.openapi import (
+    Diff,
+    Eligibility,
+    ResolvedComment,
+    ReviewCommentOut,
+    Success,
+    TaskOut,
+    ok,
+)
 from waaah.web.schemas import (
     AnswerBody,
     CommentBody,
@@ -25,6 +35,8 @@ from waaah.web.schemas import (
 )
 
 router = APIRouter(prefix="/admin", tags=["tasks"])
+SEARCH_MAX = 1000
+"""The longest `q` (search text) `GET /admin/tasks` accepts."""
 SOURCES = {"UI": ("dashboard", "Dashboard UI"), "CLI": ("admin", "AdminUser"), "Agent": ("admin", "AdminUser")}
 
 
@@ -36,7 +48,7 @@ def queries_of(request: Request) -> Queries:
     return request.app.state.queries  # type: ignore[no-any-return]
 
 
-@router.post("/enqueue", summary="Create a task")
+@router.post("/enqueue", summary="Create a task", responses=ok(Success))
 async def enqueue(body: EnqueueBody, request: Request) -> JSON:
     source = body.source if body.source in SOURCES else "CLI"
     from_id, from_name = SOURCES[source]
@@ -50,11 +62,13 @@ async def enqueue(body: EnqueueBody, request: Request) -> JSON:
     return {"success": True, "taskId": task.id, "status": task.status.value}
 
 
-@router.get("/tasks", summary="List tasks (newest first); the total is in X-Total-Count")
+@router.get("/tasks", summary="List tasks (newest first); the total is in X-Total-Count",
+            responses=ok(list[TaskOut]))
 async def list_tasks(request: Request, response: Response, status: str | None = None,
-                     excludeTerminal: bool = False, active: bool = False, q: str | None = None,
+                     excludeTerminal: bool = False, active: bool = False,
+                     q: str | None = Query(None, max_length=SEARCH_MAX),
                      agentId: str | None = None, limit: int = Query(50, ge=0, le=1000),
-                     offset: int = Query(0, ge=0)) -> list[JSON]:
+                     offset: int = Query(0, ge=0, le=MAX_INT)) -> list[JSON]:
     statuses = parse_status_filter(status or ("ACTIVE" if excludeTerminal or active else None))
     query = TaskQuery(statuses=statuses, agent_id=agentId, search=(q or "").strip() or None,
                       limit=limit or None, offset=offset)
@@ -69,12 +83,13 @@ async def tasks_history(request: Request) -> RedirectResponse:
     return RedirectResponse("/admin/tasks" + (f"?{query}" if query else ""), status_code=301)
 
 
-@router.get("/tasks/{task_id}", summary="One task with its messages and history")
+@router.get("/tasks/{task_id}", summary="One task with its messages and history", responses=ok(TaskOut))
 async def get_task(task_id: str, request: Request) -> JSON:
     return await queries_of(request).task(task_id)
 
 
-@router.patch("/tasks/{task_id}", summary="Edit a task's description (not its status)")
+@router.patch("/tasks/{task_id}", summary="Edit a task's description (not its status)",
+              responses=ok(TaskOut, 409))
 async def patch_task(task_id: str, body: PatchBody, request: Request) -> JSON:
     given = body.model_dump(exclude_unset=True)
     names = {"prompt": "prompt", "title": "title", "priority": "priority", "context": "context",
@@ -94,56 +109,60 @@ async def patch_task(task_id: str, body: PatchBody, request: Request) -> JSON:
     return await queries_of(request).task(task_id)
 
 
-@router.post("/tasks/{task_id}/cancel", summary="Cancel an unfinished task")
+@router.post("/tasks/{task_id}/cancel", summary="Cancel an unfinished task", responses=ok(Success, 409))
 async def cancel_task(task_id: str, request: Request) -> JSON:
     await hub_of(request).tasks.cancel(task_id)
     return {"success": True, "taskId": task_id}
 
 
-@router.delete("/tasks/{task_id}", summary="Delete (cancel and hide) a task")
+@router.delete("/tasks/{task_id}", summary="Delete (cancel and hide) a task", responses=ok(Success, 409))
 async def delete_task(task_id: str, request: Request) -> JSON:
     await hub_of(request).tasks.delete(task_id)
     return {"success": True, "taskId": task_id}
 
 
-@router.post("/tasks/{task_id}/retry", summary="Queue a failed, cancelled or stuck task again")
+@router.post("/tasks/{task_id}/retry", summary="Queue a failed, cancelled or stuck task again",
+             responses=ok(Success, 409))
 async def retry_task(task_id: str, request: Request) -> JSON:
     await hub_of(request).tasks.retry(task_id)
     return {"success": True, "taskId": task_id}
 
 
-@router.post("/tasks/{task_id}/approve", summary="Approve a task in review")
+@router.post("/tasks/{task_id}/approve", summary="Approve a task in review", responses=ok(Success, 409))
 async def approve_task(task_id: str, request: Request) -> JSON:
     await hub_of(request).tasks.approve(task_id)
     return {"success": True, "message": "Task approved and queued for merge."}
 
 
-@router.post("/tasks/{task_id}/reject", summary="Reject a task in review, with feedback")
+@router.post("/tasks/{task_id}/reject", summary="Reject a task in review, with feedback",
+             responses=ok(Success, 409))
 async def reject_task(task_id: str, request: Request, body: RejectBody | None = None) -> JSON:
     await hub_of(request).tasks.reject(task_id, (body.feedback if body else None) or None)
     return {"success": True, "message": "Task rejected and returned to queue"}
 
 
-@router.post("/tasks/{task_id}/unblock", summary="Unblock a BLOCKED task with a reason")
+@router.post("/tasks/{task_id}/unblock", summary="Unblock a BLOCKED task with a reason",
+             responses=ok(Success, 409))
 async def unblock_task(task_id: str, body: UnblockBody, request: Request) -> JSON:
     await hub_of(request).tasks.answer(task_id, body.reason.strip(), Actor.ADMIN, prefix="[UNBLOCK] ")
     return {"success": True, "taskId": task_id}
 
 
-@router.post("/tasks/{task_id}/answer", summary="Answer a blocked task's question")
+@router.post("/tasks/{task_id}/answer", summary="Answer a blocked task's question", responses=ok(Success, 409))
 async def answer_task(task_id: str, body: AnswerBody, request: Request) -> JSON:
     await hub_of(request).tasks.answer(task_id, body.answer, Actor.ADMIN)
     return {"success": True, "taskId": task_id}
 
 
-@router.post("/tasks/{task_id}/comments", summary="Comment on a task (delivered to its agent)")
+@router.post("/tasks/{task_id}/comments", summary="Comment on a task (delivered to its agent)",
+             responses=ok(Success, 409))
 async def comment_task(task_id: str, body: CommentBody, request: Request) -> JSON:
     images = [i.model_dump(exclude_none=True) for i in body.images]
     message = await hub_of(request).tasks.comment(task_id, body.content, body.replyTo, images)
     return {"success": True, "id": message.id}
 
 
-@router.get("/tasks/{task_id}/diff", summary="The diff submitted for review")
+@router.get("/tasks/{task_id}/diff", summary="The diff submitted for review", responses=ok(Diff))
 async def task_diff(task_id: str, request: Request) -> JSON:
     task = await queries_of(request).task_record(task_id)
     diff = (task.response or {}).get("diff")
@@ -152,25 +171,29 @@ async def task_diff(task_id: str, request: Request) -> JSON:
     return {"diff": diff}
 
 
-@router.get("/tasks/{task_id}/eligibility", summary="Why a queued task is or is not being picked up")
+@router.get("/tasks/{task_id}/eligibility", summary="Why a queued task is or is not being picked up",
+            responses=ok(Eligibility))
 async def task_eligibility(task_id: str, request: Request) -> JSON:
     waiting = {a.id for a in request.app.state.runtime.waiters.idle_agents()}
     return await queries_of(request).eligibility(task_id, waiting)
 
 
-@router.get("/tasks/{task_id}/review-comments", summary="Review comments, oldest first")
+@router.get("/tasks/{task_id}/review-comments", summary="Review comments, oldest first",
+            responses=ok(list[ReviewCommentOut]))
 async def list_review_comments(task_id: str, request: Request, unresolvedOnly: bool = False) -> list[JSON]:
     return await queries_of(request).review_comments(task_id, unresolvedOnly)
 
 
-@router.post("/tasks/{task_id}/review-comments", summary="Add a review comment on a file/line")
+@router.post("/tasks/{task_id}/review-comments", summary="Add a review comment on a file/line",
+             responses=ok(Success, 409))
 async def add_review_comment(task_id: str, body: ReviewCommentBody, request: Request) -> JSON:
     comment = await hub_of(request).tasks.add_review_comment(
         task_id, body.filePath, body.content, body.lineNumber, body.threadId)
     return {"success": True, "id": comment.id}
 
 
-@router.post("/tasks/{task_id}/review-comments/{comment_id}/resolve", summary="Resolve a review comment")
+@router.post("/tasks/{task_id}/review-comments/{comment_id}/resolve", summary="Resolve a review comment",
+             responses=ok(ResolvedComment, 409))
 async def resolve_review_comment(task_id: str, comment_id: str, request: Request,
                                  body: ResolveBody | None = None) -> JSON:
     comment = await hub_of(request).tasks.resolve_review_comment(
