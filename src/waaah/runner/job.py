@@ -135,7 +135,7 @@ class Job:
                 poke.set()
 
         run = Run(adapter.argv(launch), launch.worktree, {**os.environ, **adapter.env(launch)},
-                  self.cfg.limits, on_line)
+                  self.cfg.limits, on_line, lambda pid: self.say(f"{adapter.name} started (pid {pid})"))
         helpers = [asyncio.create_task(sender.run()), asyncio.create_task(self.watch(run, poke))]
         try:
             return await execute(run)
@@ -174,8 +174,8 @@ class Job:
 
     async def ended(self, why: str) -> None:
         if why == "cancelled":
-            self.say("cancelled: CLI stopped, worktree removed")
             await self.cfg.repo.remove(self.task_id, delete_branch=True)
+            self.say("cancelled: CLI stopped, worktree removed")
         elif why == "blocked":
             self.say("blocked on a question: CLI stopped; it resumes when the task is answered")
         else:

@@ -32,6 +32,7 @@ class Run:
     env: dict[str, str]
     limits: Limits
     on_line: Callable[[str], None]
+    on_start: Callable[[int], None] = lambda pid: None
     stopped: str | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -56,6 +57,7 @@ async def execute(run: Run) -> Outcome:
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True,
         limit=LINE_LIMIT)
     stderr = asyncio.create_task(_tail(process.stderr))
+    run.on_start(process.pid)
     try:
         reason = await _watch(process, run)
     finally:
