@@ -3,7 +3,8 @@
 Each agent registers, waits for work, acknowledges it, reports progress, and submits a fake diff for
 review (or completes work that needs no review). Now and then one stops to ask a person a question.
 After approval the task comes back to its agent, which finishes it. Optional sample tasks (with a
-dependency chain and a fan-in) give an empty hub something to do.
+dependency chain and a fan-in) give an empty hub something to do. On Ctrl-C the agents sign off, so the
+board shows them OFFLINE at once and what they held goes back to the queue.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import signal
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import httpx
 
 from waaah.commands.agent_link import TRANSPORT_NAMES, AgentLink, ToolReply, link_for, resolve_transport
 from waaah.commands.client import ApiClient, CliError, Connection, ServerError, UsageError
@@ -71,10 +74,15 @@ class Demo:
                 await asyncio.wait_for(self.stop.wait(), self.pace * self.rng.uniform(0.5, 1.5))
 
 
+def agent_names(number: int) -> tuple[str, str]:
+    """The id and display name of the demo's agent `number`."""
+    name = NAMES[number % len(NAMES)] + (f"-{number // len(NAMES) + 1}" if number >= len(NAMES) else "")
+    return f"demo-{name}", f"{name.title()} (demo)"
+
+
 class SimulatedAgent:
     def __init__(self, demo: Demo, number: int, link: AgentLink) -> None:
-        name = NAMES[number % len(NAMES)] + (f"-{number // len(NAMES) + 1}" if number >= len(NAMES) else "")
-        self.id, self.display = f"demo-{name}", f"{name.title()} (demo)"
+        self.id, self.display = agent_names(number)
         self.demo, self.link = demo, link
 
     async def tool(self, name: str, **args: Any) -> ToolReply:
@@ -187,6 +195,14 @@ async def run_agent(demo: Demo, number: int) -> bool:
     return True
 
 
+async def sign_off(conn: Connection, agent_ids: list[str]) -> None:
+    """Tell the hub the agents are gone (OFFLINE at once, their tasks requeued), best effort."""
+    async with httpx.AsyncClient(base_url=conn.url, headers={"X-API-Key": conn.need_key()}, timeout=10) as http:
+        for agent_id in agent_ids:
+            with contextlib.suppress(httpx.HTTPError):
+                await http.post(f"/admin/agents/{agent_id}/offline")
+
+
 async def run_demo(demo: Demo, agents: int) -> int:
     """Run the agents until Ctrl-C/SIGTERM or until they all stopped; the number that failed."""
     loop = asyncio.get_running_loop()
@@ -205,6 +221,7 @@ async def run_demo(demo: Demo, agents: int) -> int:
     for task in [stopper, *workers]:
         task.cancel()
     results = await everyone
+    await sign_off(demo.conn, [agent_names(n)[0] for n in range(agents)])
     print("waaah demo: stopped", flush=True)
     return sum(1 for r in results if r is False or (not asked_to_stop and isinstance(r, asyncio.CancelledError)))
 

@@ -43,6 +43,8 @@ def test_demo_agents_move_tasks_to_review_and_finish_them_once_approved(
         lines.process.send_signal(signal.SIGTERM)
         assert lines.until(lambda line: "stopped" in line, WAIT) == "waaah demo: stopped"
         assert lines.process.wait(timeout=WAIT) == 0
+        agents = rest.get("/admin/agents/status").json()
+        assert {a["status"] for a in agents if a["id"].startswith("demo-")} == {"OFFLINE"}  # signed off
 
 
 def test_a_demo_agent_asks_a_question_and_carries_on_once_it_is_answered(
