@@ -30,7 +30,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WAAAH_DATABASE_URL", "sqlite:///./data/waaah.db",
             "Store URL: sqlite:///path or postgresql://user@host/db."),
     Setting("DB_PATH", "./data/waaah.db", "SQLite file (reference name); used when WAAAH_DATABASE_URL is unset."),
-    Setting("WAAAH_PROMPT_TIMEOUT", "290", "Default wait_for_prompt long-poll timeout in seconds."),
+    Setting("WAAAH_PROMPT_TIMEOUT", "50", "Default wait_for_prompt long-poll timeout in seconds, when neither "
+            "the call nor the agent's registration names one (below Codex's 60 s tool timeout)."),
+    Setting("WAAAH_PROMPT_TIMEOUT_MAX", "110", "Longest wait_for_prompt an agent may ask for, in seconds "
+            "(below Claude Code's 120 s before it moves a tool call to the background)."),
     Setting("WAAAH_CORS_ORIGINS", "", "Comma-separated origins allowed cross-origin; empty means same origin only."),
     Setting("WAAAH_MAX_BODY_BYTES", "2097152", "Largest accepted request body in bytes (413 above)."),
     Setting("WAAAH_ACK_TIMEOUT", "30", "Seconds a reserved task waits for ack_task before it is requeued."),
@@ -65,7 +68,8 @@ class Settings:
     database_url: str
     host: str = "127.0.0.1"
     port: int = 3000
-    prompt_timeout: float = 290.0
+    prompt_timeout: float = 50.0
+    prompt_timeout_max: float = 110.0
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 2 * 1024 * 1024
     ack_timeout: float = 30.0
@@ -75,6 +79,7 @@ class Settings:
     require_review: str = "auto"
     sync_finished_limit: int = 100
     ws_deflate: bool = False
+    transcript_limit: int = 5000
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     api_key_created: bool = field(default=False, compare=False)
     api_key_file: str = field(default="", compare=False)  # the credentials file holding the key; "" if from env
@@ -96,6 +101,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         host=_get(env, "WAAAH_HOST"),
         port=_int(env, "WAAAH_PORT", env.get("PORT") or DEFAULTS["PORT"]),
         prompt_timeout=_float(env, "WAAAH_PROMPT_TIMEOUT"),
+        prompt_timeout_max=_float(env, "WAAAH_PROMPT_TIMEOUT_MAX"),
         cors_origins=tuple(o.strip() for o in _get(env, "WAAAH_CORS_ORIGINS").split(",") if o.strip()),
         max_body_bytes=_int(env, "WAAAH_MAX_BODY_BYTES"),
         ack_timeout=_float(env, "WAAAH_ACK_TIMEOUT"),
@@ -105,6 +111,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         require_review=review,
         sync_finished_limit=_int(env, "WAAAH_SYNC_FINISHED_LIMIT"),
         ws_deflate=_bool(env, "WAAAH_WS_DEFLATE"),
+        transcript_limit=_int(env, "WAAAH_TRANSCRIPT_LIMIT"),
         allowed_hosts=_allowed_hosts(env),
     )
 

@@ -111,6 +111,8 @@ SCENARIOS: dict[str, tuple[Op, Op, list[str]]] = {
         lambda h, c: h.agents.take_system_prompt("a1"), ["agent:status"]),
     "agents.mark_offline": (lambda h, c: _set(c, t=held(h)), lambda h, c: _offline(h),
                             ["task:updated", "agent:status"]),
+    "tasks.clear": (lambda h, c: _then(queued(h), _then(queued(h), _done(h))), lambda h, c: h.tasks.clear(),
+                    ["task:updated", "task:deleted", "task:updated", "task:deleted", "task:deleted"]),
     "agents.sign_off": (lambda h, c: _set(c, t=held(h)), lambda h, c: h.agents.sign_off("a1"),
                         ["task:updated", "agent:status", "agent:status"]),
 }
@@ -139,6 +141,11 @@ async def _reserved(hub: Hub) -> str:
     task_id = await _agent_then(hub, queued(hub))
     await hub.work.reserve(task_id, "a1")
     return task_id
+
+
+async def _done(hub: Hub) -> None:
+    """A task that is already finished (cancelled): clearing only deletes it."""
+    await hub.tasks.cancel(await queued(hub))
 
 
 async def _beat_later(hub: Hub) -> None:

@@ -129,6 +129,12 @@ def _transcript(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
 
 
 ROUTES: dict[str, Route] = {
+    # first: these two act on every task there is (of the hub, of agent a1); the routes below add their own
+    "POST /admin/queue/clear": Route(queued, "POST", "/admin/queue/clear", None,
+                                     ["task:{t}:updated", "task:{t}:deleted"], _deleted),
+    "POST /admin/agents/{agent_id}/offline": Route(held, "POST", "/admin/agents/a1/offline", None,
+                                                   ["task:{t}:updated", "agent:a1:status", "agent:a1:status"],
+                                                   _status("QUEUED")),
     "POST /admin/enqueue": Route(agent, "POST", "/admin/enqueue", {"prompt": "Build it"},
                                  ["task:{new}:created"], _created),
     "PATCH /admin/tasks/{task_id}": Route(queued, "PATCH", "/admin/tasks/{t}", {"title": None, "priority": "high"},

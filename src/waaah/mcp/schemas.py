@@ -52,8 +52,9 @@ def obj(properties: JSON, *required: str) -> JSON:
 
 CAPABILITY = one_of(STANDARD_CAPABILITIES, "A standard capability")
 TASK_ID = text("The task id (task-...)")
-CALLER = text("Your agent id. Optional when this MCP session called register_agent, "
-              "or through `waaah mcp`, which fills it in.")
+CALLER = text("Your agent id. Optional when this MCP session called register_agent, through "
+              "`waaah mcp` (which fills it in), and on the tools that report on a task you hold "
+              "(the task's holder is assumed).")
 WORKSPACE = {**obj({"type": one_of(("local", "github"), "Where the repository lives (default local)"),
                     "repoId": string("Repository id, e.g. org/repo; tasks for a workspace need an exact match"),
                     "branch": string("Current branch"),
@@ -68,11 +69,16 @@ _AGENT_TOOLS = [
         "capabilities": {**strings("What this agent can do", CAPABILITY), "minItems": 1},
         "workspaceContext": WORKSPACE,
         "source": one_of(("CLI", "IDE"), "Where the agent runs"),
+        "waitTimeout": {"type": "number", "exclusiveMinimum": 0,
+                        "description": "Seconds each wait_for_prompt should last when the call names none "
+                                       "(capped by the hub below the usual client tool timeouts)"},
     }, "agentId", "capabilities", "workspaceContext")),
-    ToolSpec("wait_for_prompt", "Wait for work (long poll, up to 300 s). Returns a task to acknowledge, "
-             "an eviction (controlSignal EVICT), a system prompt (controlSignal SYSTEM_PROMPT), or IDLE.", obj({
+    ToolSpec("wait_for_prompt", "Wait for work (long poll, 50 s by default). Returns a task to acknowledge, "
+             "an eviction (controlSignal EVICT), a system prompt (controlSignal SYSTEM_PROMPT), or IDLE: "
+             "then call it again.", obj({
                  "agentId": CALLER,
-                 "timeout": {"type": "number", "description": "Seconds to wait (1-300; default 290)"},
+                 "timeout": {"type": "number", "description": "Seconds to wait (default: the waitTimeout you "
+                                                             "registered, else the hub's; capped by the hub)"},
              })),
     ToolSpec("ack_task", "Acknowledge a task wait_for_prompt gave you; until then it may go to another agent.",
              obj({"taskId": TASK_ID, "agentId": CALLER}, "taskId")),
@@ -128,7 +134,8 @@ _HUB_TOOLS = [
              obj({"taskId": TASK_ID, "answer": text("The answer")}, "taskId", "answer")),
     ToolSpec("wait_for_task", "Wait until a task is COMPLETED, FAILED, CANCELLED or BLOCKED (long poll).",
              obj({"taskId": TASK_ID, "timeout": {"type": "number", "minimum": 0,
-                                                 "description": "Seconds to wait (default 300)"}}, "taskId")),
+                                                 "description": "Seconds to wait (default and cap: the hub's "
+                                                                "longest long poll, 110 s)"}}, "taskId")),
     ToolSpec("get_task_context", "A task's prompt, status, conversation and its dependencies' outputs.",
              obj({"taskId": TASK_ID}, "taskId")),
     ToolSpec("list_agents", "Registered agents with their live status.",

@@ -21,7 +21,7 @@ from waaah.domain.tasks import (
 from waaah.errors import BadRequest, Conflict, PromptBlocked
 from waaah.service.core import Core, need_task
 from waaah.service.unit import UnitOfWork
-from waaah.store.base import Reader
+from waaah.store.base import Reader, TaskQuery
 
 
 @dataclass(frozen=True)
@@ -146,14 +146,21 @@ class TaskOps:
         """Soft delete: cancel what is unfinished, then tell boards to drop the card."""
         async def op(uow: UnitOfWork) -> Task:
             task = await need_task(uow.tx, task_id)
-            new = task
-            if task.status in ACTIVE:
-                new = transition(task, Status.CANCELLED, Actor.ADMIN, uow.now,
-                                 pending_ack_agent_id=None, ack_sent_at=None)
-                await uow.save_task(task, new, note="Deleted by admin")
+            new = await _drop(uow, task, "Deleted by admin")
+            if new.status is not task.status:
                 await cascade_dependants(uow, new)
-            await uow.delete_task(new)
             return new
+
+        return await self.core.write(op)
+
+    async def clear(self) -> int:
+        """Delete every task (the reference's "clear the queue"), in one transaction: each unfinished
+        one is cancelled, and every board drops every card. Returns how many were deleted."""
+        async def op(uow: UnitOfWork) -> int:
+            tasks, _ = await uow.tx.find_tasks(TaskQuery(limit=None, newest_first=False, counted=False))
+            for task in tasks:
+                await _drop(uow, task, "Queue cleared by admin")
+            return len(tasks)
 
         return await self.core.write(op)
 
@@ -261,6 +268,16 @@ class TaskOps:
             return comment
 
         return await self.core.write(op)
+
+
+async def _drop(uow: UnitOfWork, task: Task, note: str) -> Task:
+    """Cancel `task` if it is unfinished, then mark it deleted."""
+    new = task
+    if task.status in ACTIVE:
+        new = transition(task, Status.CANCELLED, Actor.ADMIN, uow.now, pending_ack_agent_id=None, ack_sent_at=None)
+        await uow.save_task(task, new, note=note)
+    await uow.delete_task(new)
+    return new
 
 
 def _msg(uow: UnitOfWork, task: Task, role: str, text: str, unread: bool = False) -> Message:

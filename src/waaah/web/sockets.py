@@ -114,7 +114,7 @@ class Channel:
         """Load the board from a consistent read, follow the bus, deliver until the app stops."""
         bus = runtime.hub.bus
         board = Board(self.settings.sync_finished_limit)
-        fanout = Fanout(board, self.wire.send, runtime.queries.events_between)
+        fanout = Fanout(board, self.wire.send, runtime.queries.events_between, runtime.queries.full_sync)
         unsubscribe = [bus.subscribe(board.apply), bus.subscribe(fanout.publish)]
         delivery = asyncio.create_task(fanout.run(), name="waaah-socket-delivery")
         try:
@@ -152,7 +152,8 @@ class Channel:
             welcome: tuple[int | None, WaaahError | None] = (parse_since(given.get("since")), None)
         except WaaahError as error:
             welcome = (None, error)
-        self.fanout.attach(sid, self.server.manager.eio_sid_from_sid(sid, NAMESPACE), patterns)
+        whole = patterns is None and given.get("cards") is not True
+        self.fanout.attach(sid, self.server.manager.eio_sid_from_sid(sid, NAMESPACE), patterns, whole)
         self._welcome[sid] = welcome
 
     def _refuse_key(self, environ: dict[str, Any], key: str) -> None:
