@@ -106,7 +106,7 @@ class CodexAdapter(Adapter):
                    "-c", f"{server}.tool_timeout_sec={TOOL_TIMEOUT_MS // 1000}"]
         if launch.session_id:
             return [self.binary, "exec", *options, "resume", launch.session_id, launch.prompt_arg()]
-        return [self.binary, "exec", *options, "--cd", str(launch.worktree), launch.prompt_arg()]
+        return [self.binary, "exec", *options, launch.prompt_arg()]
 
 
 class GeminiAdapter(Adapter):
