@@ -277,3 +277,13 @@ async def test_the_key_is_required_on_mcp_in_either_header(live: LiveServer) -> 
             assert (await http.post("/mcp", json=ping, headers=headers)).status_code == 401
         for headers in ({"X-API-Key": API_KEY}, {"Authorization": f"Bearer {API_KEY}"}):
             assert (await http.post("/mcp", json=ping, headers=headers)).status_code == 200
+
+
+async def test_the_hub_advertises_no_oauth_so_clients_keep_their_key_header(live: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live.url) as anonymous:
+        for path in ("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp",
+                     "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"):
+            response = await anonymous.get(path)
+            assert response.status_code == 404, path
+        refused = await anonymous.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+    assert refused.status_code == 401 and "www-authenticate" not in refused.headers

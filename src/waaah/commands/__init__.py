@@ -33,9 +33,10 @@ def wrap(command: Command) -> Callable[[argparse.Namespace], int]:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from waaah.commands import agent, demo, tasks, watch
+    from waaah.commands import agent, connect, demo, tasks, watch
 
     tasks.add_parsers(commands, wrap)
     watch.add_parser(commands, wrap)
     demo.add_parser(commands, wrap)
     agent.add_parser(commands, wrap)
+    connect.add_parser(commands, wrap)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-PUBLIC_PATHS = ("/health", "/openapi.json", "/socket.io")
+PUBLIC_PATHS = ("/health", "/openapi.json", "/socket.io", "/.well-known")
+"""`/.well-known` has no routes: it is public so OAuth discovery gets a plain 404, not a 401 that an MCP
+client could take for an OAuth challenge (and then drop the key header it was configured with)."""
 API_PREFIXES = ("/admin/tasks", "/admin/agents", "/admin/stats", "/admin/logs", "/admin/enqueue",
                 "/admin/evict", "/admin/delegations", "/admin/bot", "/admin/review", "/admin/queue",
                 "/admin/capabilities", "/admin/workspaces", "/admin/events")
