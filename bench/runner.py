@@ -137,7 +137,7 @@ async def wide(rest: Rest, url: str, key: str, tmp: Path, count: int) -> None:
     merged = subprocess.run(["git", "ls-tree", "--name-only", "main"], cwd=repo, capture_output=True,
                             text=True).stdout.split()
     print(f"(b) 8 slots, {count} tasks: {count / elapsed:.1f} tasks/s; {done}/{count} COMPLETED, "
-          f"{missed} missed leases, acks per task {min(acks)}–{max(acks)}, "
+          f"{missed} missed leases, acks per task {min(acks)} to {max(acks)}, "
           f"{sum(f'{t}.txt' in merged for t in ids)}/{count} merged into main")
 
 

@@ -8,7 +8,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from waaah.runner.config import DIRTY_RETRY_SECONDS
-from waaah.runner.git import GitError, git
+from waaah.runner.git import GitError, git, identity
 from waaah.runner.merge import MergeResult, merge_task
 
 if TYPE_CHECKING:
@@ -51,8 +51,7 @@ async def merge_base_in(job: Job) -> bool:
     False leaves the conflict in the worktree for the agent."""
     worktree = await job.cfg.repo.worktree(job.task_id, job.cfg.base)
     try:
-        await git(worktree, "-c", "user.name=waaah runner", "-c", "user.email=runner@waaah.invalid",
-                  "merge", "--no-edit", "-q", job.cfg.base)
+        await git(worktree, *await identity(worktree), "merge", "--no-edit", "-q", job.cfg.base)
     except GitError:
         return False
     return True

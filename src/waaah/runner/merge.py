@@ -11,12 +11,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from waaah.runner.git import GitError, git, succeeds
+from waaah.runner.git import GitError, git, identity, succeeds
 from waaah.runner.worktrees import BRANCH_PREFIX, Repo
 
 MODES = ("ff", "merge", "squash", "none")
 CAS_TRIES = 3
-IDENTITY = ("-c", "user.name=waaah runner", "-c", "user.email=runner@waaah.invalid")
 
 
 @dataclass(frozen=True)
@@ -82,10 +81,11 @@ async def _build(repo: Repo, task_id: str, old: str, tip: str, mode: str, messag
 
 async def _merge_in(scratch: Path, tip: str, mode: str, message: str) -> MergeResult:
     args = ("merge", "--squash", tip) if mode == "squash" else ("merge", "--no-ff", "-m", message, tip)
+    author = await identity(scratch)
     try:
-        await git(scratch, *IDENTITY, *args)
+        await git(scratch, *author, *args)
         if mode == "squash":
-            await git(scratch, *IDENTITY, "commit", "--no-verify", "-q", "-m", message)
+            await git(scratch, *author, "commit", "--no-verify", "-q", "-m", message)
     except GitError as exc:
         files = (await git(scratch, "diff", "--name-only", "--diff-filter=U", check=False)).split()
         return MergeResult("conflict", exc.output.strip()[-400:], conflicts=tuple(files))

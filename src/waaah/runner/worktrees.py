@@ -7,7 +7,7 @@ import asyncio
 import shutil
 from pathlib import Path
 
-from waaah.runner.git import GitError, git, succeeds
+from waaah.runner.git import GitError, git, identity, succeeds
 
 WORKTREES = ".worktrees"
 BRANCH_PREFIX = "waaah/"
@@ -110,8 +110,7 @@ async def commit_all(worktree: Path, message: str) -> bool:
     merging = await succeeds(worktree, "rev-parse", "--verify", "--quiet", "MERGE_HEAD")
     if not merging and await succeeds(worktree, "diff", "--cached", "--quiet"):
         return False
-    await git(worktree, "-c", "user.name=waaah runner", "-c", "user.email=runner@waaah.invalid",
-              "commit", "--no-verify", "-q", "-m", message)
+    await git(worktree, *await identity(worktree), "commit", "--no-verify", "-q", "-m", message)
     return True
 
 
