@@ -8,6 +8,8 @@ import pytest
 from httpx import AsyncClient
 
 from tests.conftest import API_KEY, make_settings
+from waaah.service import NewTask
+from waaah.web.tasks_api import LIST_PAGE
 
 DIFF = "diff --git a/x.py b/x.py\n+print('hi')\n"
 
@@ -224,3 +226,17 @@ async def test_metrics_count_tasks_by_status(client: AsyncClient) -> None:
     text = (await client.get("/metrics")).text
     assert 'waaah_tasks{status="QUEUED"} 1' in text
     assert "waaah_event_seq 1" in text and "waaah_bus_seq 1" in text
+
+
+async def test_a_list_longer_than_a_page_streams_every_task_once_in_order(live: Any) -> None:
+    """The reference's clients ask for `limit=0` (everything) or big pages: sent a page at a time."""
+    made = [await live.runtime.hub.tasks.create(NewTask(prompt=f"task {i}")) for i in range(LIST_PAGE + 5)]
+    newest_first = [t.id for t in sorted(made, key=lambda t: (t.created_at, t.id), reverse=True)]
+    async with AsyncClient(base_url=live.url, headers={"X-API-Key": API_KEY}) as api:
+        everything = await api.get("/admin/tasks", params={"limit": 0})
+        big = await api.get("/admin/tasks", params={"limit": LIST_PAGE + 3, "offset": 1})
+        one = (await api.get(f"/admin/tasks/{newest_first[1]}")).json()
+    assert everything.status_code == 200 and everything.headers["x-total-count"] == str(len(made))
+    assert [t["id"] for t in everything.json()] == newest_first
+    assert [t["id"] for t in big.json()] == newest_first[1:LIST_PAGE + 4]
+    assert big.json()[0] == one

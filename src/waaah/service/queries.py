@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+import dataclasses
+from collections.abc import AsyncIterator, Sequence, Set
 from typing import Any
 
 from waaah.domain.eligibility import explain
@@ -56,6 +57,32 @@ class Queries:
         async with self.store.read() as tx:
             found, total = await tx.find_tasks(query)
             return await tasks_json(tx, found), total
+
+    async def task_pages(self, query: TaskQuery, page: int) -> tuple[int, AsyncIterator[list[JSON]]]:
+        """A long list a page at a time: `(total, pages)`, each page at most `page` tasks, following on
+        from the last task of the one before (so a task created meanwhile neither repeats nor hides one),
+        until `query.limit` tasks (None: all) have come."""
+        first = dataclasses.replace(query, limit=page if query.limit is None else min(page, query.limit))
+        async with self.store.read() as tx:
+            found, total = await tx.find_tasks(first)
+            head = await tasks_json(tx, found)
+
+        async def pages() -> AsyncIterator[list[JSON]]:
+            left = None if query.limit is None else query.limit - len(found)
+            batch, shown = found, head
+            while True:
+                yield shown
+                if len(batch) < page or left == 0 or not batch:
+                    return
+                size = page if left is None else min(page, left)
+                cursor = dataclasses.replace(query, limit=size, offset=0, counted=False,
+                                             after=(batch[-1].created_at, batch[-1].id))
+                async with self.store.read() as tx:
+                    batch = (await tx.find_tasks(cursor))[0]
+                    shown = await tasks_json(tx, batch)
+                left = None if left is None else left - len(batch)
+
+        return total, pages()
 
     async def dispatchable(self, limit: int, offset: int = 0) -> list[Task]:
         async with self.store.read() as tx:

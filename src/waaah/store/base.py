@@ -26,6 +26,9 @@ class TaskQuery:
     """Priority (critical first), then oldest first: the order work is handed out in."""
     counted: bool = True
     """Also count every match (the total of a paged list); the scheduler's passes skip it."""
+    after: tuple[int, str] | None = None
+    """Only tasks after this `(created_at, id)` in the list's order: the next page of a long list,
+    which a task created meanwhile cannot shift (ignored with `dispatch_order`)."""
 
 
 class Reader(Protocol):

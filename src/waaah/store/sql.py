@@ -146,6 +146,11 @@ class SqlTx:
             params["q"] = _like(query.search)
             where.append("(" + " OR ".join(f"LOWER({c}) LIKE :q ESCAPE '\\'"
                                            for c in ("id", "title", "prompt", "assigned_to")) + ")")
+        counted_clause = " AND ".join(where)
+        if query.after is not None and not query.dispatch_order:
+            params["after_at"], params["after_id"] = query.after
+            beyond = "<" if query.newest_first else ">"
+            where.append(f"(created_at {beyond} :after_at OR (created_at = :after_at AND id {beyond} :after_id))")
         clause = " AND ".join(where)
         if query.dispatch_order:
             order = f"{PRIORITY_ORDER}, created_at, id"
@@ -159,7 +164,7 @@ class SqlTx:
         found = await self._all(Task, sql, params) if query.limit != 0 else []
         if not query.counted:
             return found, len(found)
-        total = await self._value(f"SELECT COUNT(*) FROM tasks WHERE {clause}", params)
+        total = await self._value(f"SELECT COUNT(*) FROM tasks WHERE {counted_clause}", params)
         return found, int(total or 0)
 
     async def count_by_status(self) -> dict[str, int]:

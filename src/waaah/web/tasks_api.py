@@ -1,11 +1,13 @@
-"""REST routes for tasks and reviews (contract §3.3 to §3.4), each a parse → one service call → serialise."""
+"""REST routes for tasks and reviews, each a parse → one service call → serialise."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from waaah.domain.json_limits import MAX_INT
 from waaah.domain.lifecycle import Actor
@@ -37,6 +39,8 @@ from waaah.web.schemas import (
 router = APIRouter(prefix="/admin", tags=["tasks"])
 SEARCH_MAX = 1000
 """The longest `q` (search text) `GET /admin/tasks` accepts."""
+LIST_PAGE = 1000
+"""Lists longer than this (and `limit=0`, every task) are read and sent a page at a time."""
 SOURCES = {"UI": ("dashboard", "Dashboard UI"), "CLI": ("admin", "AdminUser"), "Agent": ("admin", "AdminUser")}
 
 
@@ -67,14 +71,30 @@ async def enqueue(body: EnqueueBody, request: Request) -> JSON:
 async def list_tasks(request: Request, response: Response, status: str | None = None,
                      excludeTerminal: bool = False, active: bool = False,
                      q: str | None = Query(None, max_length=SEARCH_MAX),
-                     agentId: str | None = None, limit: int = Query(50, ge=0, le=1000),
-                     offset: int = Query(0, ge=0, le=MAX_INT)) -> list[JSON]:
+                     agentId: str | None = None, limit: int = Query(50, ge=0, le=MAX_INT),
+                     offset: int = Query(0, ge=0, le=MAX_INT)) -> Any:
     statuses = parse_status_filter(status or ("ACTIVE" if excludeTerminal or active else None))
     query = TaskQuery(statuses=statuses, agent_id=agentId, search=(q or "").strip() or None,
                       limit=limit or None, offset=offset)
-    tasks, total = await queries_of(request).tasks(query)
-    response.headers["X-Total-Count"] = str(total)
-    return tasks
+    if query.limit is not None and query.limit <= LIST_PAGE:
+        tasks, total = await queries_of(request).tasks(query)
+        response.headers["X-Total-Count"] = str(total)
+        return tasks
+    total, pages = await queries_of(request).task_pages(query, LIST_PAGE)
+    return StreamingResponse(json_array(pages), media_type="application/json",
+                             headers={"X-Total-Count": str(total)})
+
+
+async def json_array(pages: AsyncIterator[list[JSON]]) -> AsyncIterator[bytes]:
+    """A JSON array written a page at a time, so a list of every task is never in memory at once."""
+    yield b"["
+    first = True
+    async for page in pages:
+        for item in page:
+            yield (b"" if first else b",") + json.dumps(item, ensure_ascii=False, allow_nan=False,
+                                                        separators=(",", ":")).encode()
+            first = False
+    yield b"]"
 
 
 @router.get("/tasks/history", include_in_schema=False)
