@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from waaah.domain.agents import Agent
 from waaah.domain.lifecycle import RESERVED, TERMINAL, Status
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task
@@ -51,27 +52,19 @@ class LongPolls:
         self.hub = hub
         self.scheduler = scheduler
         self.waiters = waiters
-        self._declared: dict[str, float] = {}
 
-    def declare_timeout(self, agent_id: str, seconds: float | None) -> float:
-        """Remember the wait an agent asked for at registration; returns the wait its polls will get."""
-        if seconds is None:
-            self._declared.pop(agent_id, None)
-        else:
-            self._declared[agent_id] = seconds
-        return self.timeout_for(agent_id, None)
-
-    def timeout_for(self, agent_id: str, asked: float | None) -> float:
+    def timeout_for(self, agent: Agent, asked: float | None) -> float:
+        """The wait a poll gets: the call's, else the agent's registered one, else the hub's default."""
         settings = self.hub.settings
-        default = self._declared.get(agent_id, settings.prompt_timeout)
+        default = agent.wait_timeout or settings.prompt_timeout
         return coerce_timeout(asked, default, settings.prompt_timeout_max)
 
     async def wait_for_prompt(self, agent_id: str, timeout: float | None = None,
                               progress: Progress | None = None) -> dict[str, Any]:
         """Return the moment work, an eviction or a system prompt is there for `agent_id`; IDLE at the timeout."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_for(agent_id, timeout)
         agent = await self._known_agent(agent_id)
+        deadline = loop.time() + self.timeout_for(agent, timeout)
         waiter = self.waiters.add(agent)
         try:
             while True:
@@ -92,7 +85,7 @@ class LongPolls:
             self.waiters.remove(waiter)
             await self.hub.agents.heartbeat(agent_id)
 
-    async def _known_agent(self, agent_id: str) -> Any:
+    async def _known_agent(self, agent_id: str) -> Agent:
         async with self.hub.store.read() as tx:
             agent = await tx.get_agent(agent_id)
         if agent is None:  # the reference auto-registers unknown pollers (contract B-24)

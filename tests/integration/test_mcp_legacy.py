@@ -237,3 +237,29 @@ async def test_reading_tools_write_nothing(client: AsyncClient) -> None:
                        ("scaffold_plan", {"taskId": task_id}), ("wait_for_task", {"taskId": task_id, "timeout": 0})]:
         await ok(client, tool, **args)
     assert await last_seq(client) == before
+
+
+async def test_an_agent_declares_its_wait_and_the_hub_caps_every_wait(database_url: str) -> None:
+    """Clients give up on a tool call after their own timeout: no poll may outlast the hub's cap,
+    whatever the registration or the call asks for."""
+    from tests.conftest import make_settings
+    from tests.live import serve_in_process
+
+    settings = make_settings(database_url, WAAAH_PROMPT_TIMEOUT="40", WAAAH_PROMPT_TIMEOUT_MAX="1")
+    async with serve_in_process(settings) as live, rest(live.url) as client:
+        assert (await register(client, "patient", "doc-writing"))["waitTimeout"] == 1
+        assert (await register(client, "patient", "doc-writing", waitTimeout=300))["waitTimeout"] == 1
+        async with asyncio.timeout(30):
+            idle = json.loads(await ok(client, "wait_for_prompt", agentId="patient", timeout=300))
+            assert (idle["status"], idle["prompt"]) == ("IDLE", "## REQUIRED ACTION\nCall wait_for_prompt again "
+                                                                "to continue listening.")
+            assert json.loads(await ok(client, "wait_for_prompt", agentId="patient"))["status"] == "IDLE"
+
+
+async def test_a_registered_wait_is_kept_by_the_store(live: LiveServer) -> None:
+    async with rest(live.url) as client:
+        assert (await register(client, "brief", "doc-writing", waitTimeout=1))["waitTimeout"] == 1
+        assert (await register(client, "default", "doc-writing"))["waitTimeout"] == 50
+    async with live.runtime.hub.store.read() as tx:
+        assert (await tx.get_agent("brief")).wait_timeout == 1
+        assert (await tx.get_agent("default")).wait_timeout is None

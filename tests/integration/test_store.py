@@ -164,7 +164,7 @@ def test_a_new_database_is_migrated_to_the_newest_revision_once(tmp_path) -> Non
     url = f"sqlite:///{tmp_path}/new/waaah.db"
     assert current_revision(url) is None
     ensure_migrated(url)
-    assert current_revision(url) == head_revision() == "0002"
+    assert current_revision(url) == head_revision() == "0003"
     ensure_migrated(url)  # already current: nothing to do
     assert current_revision(url) == head_revision()
 

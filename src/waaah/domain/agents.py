@@ -34,6 +34,8 @@ class Agent:
     eviction_requested: bool = False
     eviction_reason: str | None = None
     eviction_action: str | None = None
+    wait_timeout: float | None = None
+    """Seconds each wait_for_prompt should last when the call names none (register_agent's waitTimeout)."""
 
     @property
     def repo_id(self) -> str | None:

@@ -26,9 +26,9 @@ async def register_agent(deps: Deps, args: Args, caller: Caller) -> ToolResult:
     context = {"type": "local", **args["workspaceContext"]}
     agent = await deps.hub.agents.register(
         args["agentId"], tuple(args["capabilities"]), context, display_name=args.get("displayName"),
-        role=args.get("role"), source=args.get("source"))
+        role=args.get("role"), source=args.get("source"), wait_timeout=args.get("waitTimeout"))
     deps.sessions.remember(caller.session_id, agent.id)
-    wait = deps.polls.declare_timeout(agent.id, args.get("waitTimeout"))
+    wait = deps.polls.timeout_for(agent, None)
     return ToolResult.of_json({"registered": True, "agentId": agent.id, "displayName": agent.display_name,
                                "capabilities": list(agent.capabilities), "waitTimeout": wait})
 

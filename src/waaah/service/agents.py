@@ -32,17 +32,18 @@ class AgentOps:
 
     async def register(self, agent_id: str, capabilities: tuple[str, ...], workspace_context: dict[str, Any],
                        display_name: str | None = None, role: str | None = None,
-                       source: str | None = None) -> Agent:
+                       source: str | None = None, wait_timeout: float | None = None) -> Agent:
         """Register or refresh an agent. Re-registering keeps its id, tasks and creation time."""
         async def op(uow: UnitOfWork) -> Agent:
             old = await uow.tx.get_agent(agent_id)
             if old is None:
                 agent = Agent(agent_id, display_name or generated_name(), uow.now, uow.now,
-                              AgentStatus.WAITING, role, None, capabilities, workspace_context, source)
+                              AgentStatus.WAITING, role, None, capabilities, workspace_context, source,
+                              wait_timeout=wait_timeout)
                 return await uow.create_agent(agent)
             new = replace(old, display_name=display_name or old.display_name, role=role or old.role,
                           capabilities=capabilities, workspace_context=workspace_context,
-                          source=source or old.source, last_seen=uow.now)
+                          source=source or old.source, last_seen=uow.now, wait_timeout=wait_timeout)
             return await uow.save_agent(old, new)
 
         agent = await self.core.write(op)
