@@ -6,14 +6,17 @@ VENV := .venv
 STAMP := $(VENV)/.synced
 STATIC := src/waaah/web/static/index.html
 JS_CLIENT := tests/js/node_modules/.installed
+# Empty: the tests use PostgreSQL at the default URL, else a throwaway cluster (docs/deployment.md).
 export WAAAH_TEST_POSTGRES_URL ?=
 
-.PHONY: run test setup dashboard dashboard-test browser js-client lint bench clean
+.PHONY: run test setup dashboard dashboard-test browser js-client lint wheel install bench clean
 
 run: setup dashboard
 	$(VENV)/bin/waaah serve
 
-test: setup dashboard dashboard-test browser js-client
+# The linters run first (they take seconds, the suite minutes): a lint failure fails `make test`
+# before the suite starts.
+test: setup dashboard dashboard-test browser js-client lint
 	$(VENV)/bin/python -m pytest -q
 
 setup: $(STAMP)
@@ -47,9 +50,19 @@ $(JS_CLIENT): tests/js/package.json tests/js/package-lock.json
 browser:
 	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
+# ruff, mypy --strict on the package (configured in pyproject.toml), the dashboard's type check.
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
+	@if [ -f dashboard/package.json ]; then cd dashboard && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npx --no-install tsc --noEmit; fi
+
+# A wheel in dist/ that carries the built dashboard and the runner's prompts.
+wheel: setup dashboard
+	$(UV) build --wheel -o dist
+
+# `waaah` on PATH (uv's tool folder, ~/.local/bin unless UV_TOOL_BIN_DIR says otherwise).
+install: setup dashboard
+	$(UV) tool install --force --reinstall .
 
 clean:
-	rm -rf build $(VENV) src/waaah/web/static dashboard/node_modules tests/js/node_modules
+	rm -rf build dist $(VENV) src/waaah/web/static dashboard/node_modules tests/js/node_modules

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
+from tests.pg_cluster import Unavailable, find_server
 from waaah.bus import Bus
 from waaah.config import Settings, load_settings
 from waaah.domain.records import Event
@@ -31,12 +32,33 @@ def make_settings(database_url: str, **env: str) -> Settings:
     return load_settings({"WAAAH_API_KEY": API_KEY, "WAAAH_DATABASE_URL": database_url, **env})
 
 
+POSTGRES_SKIPS: list[str] = []
+"""Why the PostgreSQL tests were skipped, once found (the terminal summary counts those skips)."""
+
+
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
+    """The PostgreSQL server the tests use: WAAAH_TEST_POSTGRES_URL, the default, or a throwaway cluster."""
+    try:
+        with find_server(os.environ.get(POSTGRES_ENV)) as url:
+            yield url
+    except Unavailable as unavailable:
+        POSTGRES_SKIPS.append(str(unavailable))
+        pytest.skip(str(unavailable))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the reason in pytest's last line when the PostgreSQL tests could not run."""
+    for reason in POSTGRES_SKIPS:
+        skipped = [r for r in terminalreporter.stats.get("skipped", [])
+                   if isinstance(r.longrepr, tuple) and reason in r.longrepr[2]]
+        terminalreporter.stats[f"PostgreSQL tests skipped: {reason}"] = skipped
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str) -> Iterator[str]:
     """A migrated template database; each test gets a fresh copy of it."""
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
+    base = postgres_url
     name = f"waaah_tpl_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -61,7 +83,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
         return
     template = request.getfixturevalue("postgres_template")
-    base = os.environ[POSTGRES_ENV]
+    base = request.getfixturevalue("postgres_url")
     name = f"waaah_t_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
