@@ -14,7 +14,7 @@ from waaah.domain.tasks import Task
 from waaah.scheduler import Scheduler
 from waaah.service import Hub
 from waaah.service.core import need_task
-from waaah.waiters import Waiters
+from waaah.waiters import Waiter, Waiters
 
 Progress = Callable[[float], Awaitable[None]]
 PROGRESS_EVERY = 15.0
@@ -67,23 +67,29 @@ class LongPolls:
         deadline = loop.time() + self.timeout_for(agent, timeout)
         waiter = self.waiters.add(agent)
         try:
-            while True:
-                signal = await self._pending_signal(agent_id)
-                if signal is not None:
-                    return signal
-                self.scheduler.wake()
-                task = await self._await_future(agent_id, waiter.future, deadline, progress)
-                if task is not None:
-                    return task_offer(task)
-                if loop.time() >= deadline:
-                    return idle_reply()
-                waiter.reset()
-        except asyncio.CancelledError:
+            answer = await self._poll(agent_id, waiter, deadline, progress)
+        except asyncio.CancelledError:  # the client went away: no heartbeat, it may have signed off
             await self._release(waiter.future)
             raise
         finally:
             self.waiters.remove(waiter)
-            await self.hub.agents.heartbeat(agent_id)
+        await self.hub.agents.heartbeat(agent_id)
+        return answer
+
+    async def _poll(self, agent_id: str, waiter: Waiter, deadline: float,
+                    progress: Progress | None) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        while True:
+            signal = await self._pending_signal(agent_id)
+            if signal is not None:
+                return signal
+            self.scheduler.wake()
+            task = await self._await_future(agent_id, waiter.future, deadline, progress)
+            if task is not None:
+                return task_offer(task)
+            if loop.time() >= deadline:
+                return idle_reply()
+            waiter.reset()
 
     async def _known_agent(self, agent_id: str) -> Agent:
         async with self.hub.store.read() as tx:

@@ -220,3 +220,17 @@ async def test_eligibility_says_approved_work_waits_for_its_author(parts: Parts)
     other = next(v for v in answer["agents"] if v["agentId"] == "other")
     assert other == {"agentId": "other", "eligible": False, "waiting": False,
                      "reason": "approved work goes back to its author author"}
+
+
+async def test_a_poll_whose_client_left_does_not_bring_a_signed_off_agent_back(parts: Parts) -> None:
+    """A runner stopping signs its agents off while their polls are still open; the polls end when
+    the server sees the clients gone, and must not count as contact."""
+    await register(parts, "leaving")
+    poll = asyncio.create_task(parts.polls.wait_for_prompt("leaving", timeout=WAIT))
+    await asyncio.wait_for(parts.waiters.until_waiting("leaving"), WAIT)
+    await parts.hub.agents.sign_off("leaving")
+    poll.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await poll
+    [agent] = [a for a in await Queries(parts.hub.store).agents() if a["id"] == "leaving"]
+    assert agent["status"] == "OFFLINE"
