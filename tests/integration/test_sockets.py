@@ -94,7 +94,7 @@ async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(data
     assert cards[second.id] == {"id": second.id, "status": "BLOCKED", "title": "Docs",
                                 "dependencies": [first.id], "blockedReason": second.blocked_reason}
     assert cards[third.id] == {"id": third.id, "status": "ASSIGNED", "assignedTo": "coder-1",
-                               "title": "Réparer le formulaire « connexion » qui…"}  # 40 characters
+                               "title": "Réparer le formulaire « connexion » qui oublie l'utilis…"}  # 56 characters
     done = next(task for task in finished if task.id == list(cards)[3])
     assert cards[done.id] == {"id": done.id, "status": "CANCELLED", "title": done.prompt,
                               "completedAt": done.completed_at}

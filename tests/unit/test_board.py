@@ -119,7 +119,7 @@ def test_rows_carry_the_same_cards_as_objects_in_the_same_order() -> None:
     rows = json.loads(board.sync_full(ROWS)[1])
     assert rows["taskFields"] == list(CARD_FIELDS) == ["id", "status", "title", "priority", "assignedTo",
                                                         "blockedReason", "dependencies", "completedAt",
-                                                        "failureReason"]
+                                                        "failureReason", "requiredCapabilities"]
     by_id = {row[0]: row for row in rows["tasks"]}
     assert by_id["plain"] == ["plain", "QUEUED", "Do plain"]  # trailing empty values left out
     assert by_id["all"] == ["all", "BLOCKED", "Do all", "critical", "a1", "waits", ["plain"]]
@@ -151,3 +151,12 @@ def test_each_form_is_encoded_once_per_seq_and_only_when_asked_for() -> None:
     assert sorted(board._cards[ROWS]) == sorted(board._cards[OBJECTS]) == ["t2"]  # t1's cards re-encoded
     assert board.sync_full(ROWS)[0] == board.sync_full(OBJECTS)[0] == 1
     assert decoded(board) == full(board)
+
+
+def test_a_card_carries_the_required_capabilities_from_the_task_and_its_patches() -> None:
+    board = Board(finished_limit=10)
+    board.load([task("caps", to={"agentId": None, "requiredCapabilities": ["code-writing"], "workspaceId": None})],
+               [], seq=1)
+    assert full(board)["tasks"][0]["requiredCapabilities"] == ["code-writing"]
+    board.apply(event(2, "task:updated", "caps", to={"requiredCapabilities": ["doc-writing", "test-writing"]}))
+    assert full(board)["tasks"][0]["requiredCapabilities"] == ["doc-writing", "test-writing"]

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from waaah.domain.agents import Agent
+from waaah.domain.checks import card_check_state, verify_commands
 from waaah.domain.records import HistoryEntry, Message, ReviewComment
 from waaah.domain.tasks import Task
 
@@ -39,6 +40,10 @@ def task_fields(task: Task) -> JSON:
         "approvedAt": task.approved_at,
         "blockedReason": task.blocked_reason,
         "failureReason": task.failure_reason,
+        "verify": verify_commands(task),
+        "verification": task.verification,
+        "checks": task.check_summary,
+        "approvalOverride": task.approval_override,
     }
 
 
@@ -48,11 +53,13 @@ def task_json(task: Task, messages: Iterable[Message] = (), history: Iterable[Hi
             "history": [history_json(h) for h in history]}
 
 
-CARD_TITLE_LIMIT = 40
+CARD_TITLE_LIMIT = 56
+"""A card's title is cut here: two lines of a board column, and 5,000 + 100 cards stay under 500 KB."""
 CARD_INPUTS = ("id", "status", "title", "prompt", "priority", "assignedTo", "blockedReason",
-               "dependencies", "createdAt", "completedAt", "failureReason")
+               "dependencies", "createdAt", "completedAt", "failureReason", "to", "checks", "verification",
+               "approvedAt")
 CARD_FIELDS = ("id", "status", "title", "priority", "assignedTo", "blockedReason", "dependencies", "completedAt",
-               "failureReason")
+               "failureReason", "requiredCapabilities", "checkState", "verification", "approvedAt", "workspaceId")
 
 
 def card_values(fields: JSON) -> list[Any]:
@@ -64,9 +71,17 @@ def card_values(fields: JSON) -> list[Any]:
     """
     title = fields.get("title") or fields.get("prompt") or ""
     priority = fields.get("priority")
+    capabilities = (fields.get("to") or {}).get("requiredCapabilities")
     return [fields["id"], fields["status"], excerpt(title, CARD_TITLE_LIMIT),
             priority if priority and priority != "normal" else None,
-            *(fields.get(key) or None for key in CARD_FIELDS[4:])]
+            *(fields.get(key) or None for key in CARD_FIELDS[4:9]), capabilities or None,
+            *verification_values(fields)]
+
+
+def verification_values(fields: JSON) -> list[Any]:
+    """A card's `checkState`, `verification`, `approvedAt` and `workspaceId` (the merge queue's order)."""
+    return [card_check_state(fields.get("checks")), fields.get("verification") or None,
+            fields.get("approvedAt"), (fields.get("to") or {}).get("workspaceId")]
 
 
 def task_card(fields: JSON) -> JSON:
