@@ -28,7 +28,7 @@ def serve(_: argparse.Namespace) -> int:
 
 def startup_lines(settings: Settings, terminal: bool) -> list[str]:
     """What `serve` prints: the key itself only to a terminal, never into a log file or a pipe."""
-    where = f"{settings.api_key_file} (mode 0600)" if settings.api_key_file else "the WAAAH_API_KEY you set"
+    where = f"{settings.api_key_file}, mode 0600" if settings.api_key_file else "the WAAAH_API_KEY you set"
     lines = []
     if settings.api_key_created:
         shown = f": {settings.api_key}" if terminal else ""

@@ -203,7 +203,7 @@ def test_serve_keeps_the_key_out_of_a_log_and_says_where_it_is(tmp_path: Path) -
     key = json.loads(credentials.read_text())["api-key"]
     log = (tmp_path / "serve.log").read_text()
     assert key not in log and "?key=" not in log
-    assert f"created an API key in {credentials} (mode 0600)" in log
+    assert f"created an API key in {credentials}, mode 0600" in log
     assert f"dashboard at http://127.0.0.1:{port}/admin/ (the key is in {credentials}" in log
     assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
 
