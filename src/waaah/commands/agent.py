@@ -13,7 +13,7 @@ from typing import Any
 from waaah.commands.client import Connection, UsageError
 from waaah.domain.capabilities import STANDARD_CAPABILITIES
 from waaah.runner.adapters import ADAPTERS, adapter_for
-from waaah.runner.config import RunnerConfig
+from waaah.runner.config import MAX_FIX_ATTEMPTS, VERIFY_TIMEOUT, RunnerConfig
 from waaah.runner.merge import MODES
 from waaah.runner.process import Limits
 from waaah.runner.worktrees import Repo, RepoError
@@ -43,6 +43,8 @@ def capabilities(text: str) -> tuple[str, ...]:
 async def build_config(args: argparse.Namespace, conn: Connection) -> RunnerConfig:
     if args.slots < 1 or args.max_attempts < 1 or args.stall_timeout <= 0 or args.max_runtime <= 0:
         raise UsageError("--slots and --max-attempts must be at least 1, --stall-timeout and --max-runtime > 0")
+    if args.verify_timeout <= 0 or args.max_fix_attempts < 0:
+        raise UsageError("--verify-timeout must be > 0 and --max-fix-attempts at least 0")
     try:
         adapter = adapter_for(args.cli, args.cmd)
         repo = await Repo.open(Path(args.workspace).resolve())
@@ -55,7 +57,8 @@ async def build_config(args: argparse.Namespace, conn: Connection) -> RunnerConf
     conn.need_key()
     runner_id = args.id or f"{socket.gethostname().split('.')[0]}-{repo.root.name}"
     return RunnerConfig(conn, repo, repo_id, adapter, runner_id, args.slots, capabilities(args.capabilities),
-                        base, args.merge, args.max_attempts, Limits(args.stall_timeout, args.max_runtime))
+                        base, args.merge, args.max_attempts, Limits(args.stall_timeout, args.max_runtime),
+                        args.verify_timeout, args.max_fix_attempts)
 
 
 def run_command(args: argparse.Namespace, conn: Connection) -> int:
@@ -100,8 +103,9 @@ def _cli_options(p: argparse.ArgumentParser) -> None:
 def add_run_parser(sub: Any, wrap: Any) -> None:
     p = sub.add_parser("run", help="run coding-agent CLIs on the hub's tasks in this repository",
                        description="Register --slots agents on the hub, take tasks, run the CLI headless in "
-                                   "one git worktree per task, submit the diff for review and merge approved "
-                                   "work into --base. Ctrl-C signs the agents off and requeues their tasks.")
+                                   "one git worktree per task, run the task's verify commands, submit the diff "
+                                   "for review and merge approved work into --base through a queue that checks "
+                                   "each candidate first. Ctrl-C signs the agents off and requeues their tasks.")
     _cli_options(p)
     p.add_argument("--slots", type=int, default=1, metavar="N", help="tasks worked on at once (default 1)")
     p.add_argument("--capabilities", default=DEFAULT_CAPABILITIES, metavar="A,B",
@@ -115,6 +119,11 @@ def add_run_parser(sub: Any, wrap: Any) -> None:
                    help="kill a CLI silent for this long, reason stalled (default 600)")
     p.add_argument("--max-runtime", type=float, default=3600.0, metavar="S",
                    help="kill a CLI running longer, reason timeout (default 3600)")
+    p.add_argument("--verify-timeout", type=float, default=VERIFY_TIMEOUT, metavar="S",
+                   help=f"kill a verify command running longer; it fails (default {VERIFY_TIMEOUT:g})")
+    p.add_argument("--max-fix-attempts", type=int, default=MAX_FIX_ATTEMPTS, metavar="N",
+                   help="times a failing verify command goes back to the CLI before the task fails, "
+                        f"reason verify_failed (default {MAX_FIX_ATTEMPTS})")
     _hub_options(p)
     p.set_defaults(run=wrap(run_command))
 

@@ -62,6 +62,11 @@ def standard_mcp_config(launch: Launch) -> dict[str, object]:
     return {"mcpServers": {MCP_NAME: server}}
 
 
+def agent_env(api_key: str, task_id: str, agent_id: str) -> dict[str, str]:
+    """What a CLI (and a verify command) finds in its environment besides the runner's own."""
+    return {KEY_ENV: api_key, "WAAAH_TASK_ID": task_id, "WAAAH_AGENT_ID": agent_id}
+
+
 class Adapter:
     name = "cmd"
     binary = ""
@@ -77,7 +82,7 @@ class Adapter:
         raise NotImplementedError
 
     def env(self, launch: Launch) -> dict[str, str]:
-        return {KEY_ENV: launch.api_key, "WAAAH_TASK_ID": launch.task_id, "WAAAH_AGENT_ID": launch.agent_id}
+        return agent_env(launch.api_key, launch.task_id, launch.agent_id)
 
 
 class ClaudeAdapter(Adapter):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from waaah.commands.client import Connection
 from waaah.runner.adapters import Adapter
 from waaah.runner.process import Limits
+from waaah.runner.queue import MergeQueue
 from waaah.runner.worktrees import Repo
 
 POLL_SECONDS = 30
@@ -18,6 +19,10 @@ BACKOFF_SECONDS = 0.5
 """The first retry's delay; it doubles with each attempt, up to BACKOFF_CAP."""
 BACKOFF_CAP = 30.0
 DIRTY_RETRY_SECONDS = 10.0
+VERIFY_TIMEOUT = 600.0
+"""--verify-timeout: a verify command running longer is killed and fails."""
+MAX_FIX_ATTEMPTS = 2
+"""--max-fix-attempts: how often a red check goes back to the agent before the task fails."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,10 @@ class RunnerConfig:
     merge: str
     max_attempts: int
     limits: Limits
+    verify_timeout: float = VERIFY_TIMEOUT
+    max_fix_attempts: int = MAX_FIX_ATTEMPTS
+    queue: MergeQueue = field(default_factory=MergeQueue, compare=False)
+    """Approved tasks of this runner land one at a time per (repository, base)."""
 
     @property
     def mcp_url(self) -> str:

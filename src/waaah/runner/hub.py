@@ -82,6 +82,11 @@ class HubClient:
                                        {"agentId": agent_id, "entries": entries})
         return result
 
+    async def post_check(self, task_id: str, check: JSON) -> JSON:
+        """Record a verify command's result (`{"id", "passed"}`)."""
+        result: JSON = await self.rest("POST", f"/admin/tasks/{task_id}/checks", check)
+        return result
+
     async def sign_off(self, agent_id: str) -> list[str]:
         result: JSON = await self.rest("POST", f"/admin/agents/{agent_id}/offline")
         return list(result.get("requeued", []))

@@ -1,15 +1,20 @@
-"""Approved work lands: merge the task's branch into the base, complete the task, remove its
-worktree. A conflict goes back to the same agent (the runner keeps holding the task), a dirty
-checkout of the base is waited for."""
+"""Approved work lands: through the runner's merge queue (one task at a time per repository and base),
+the candidate is built on the newest base and checked, the base moves, the task completes and its
+worktree goes. A conflict or a red check goes back to the same agent (the runner keeps holding the
+task); a dirty checkout of the base is waited for."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from waaah.runner.checks import Check, verify_commands
 from waaah.runner.config import DIRTY_RETRY_SECONDS
+from waaah.runner.gate import failure_detail, fix_note
 from waaah.runner.git import GitError, git, identity
-from waaah.runner.merge import MergeResult, merge_task
+from waaah.runner.merge import MergeResult, Verify, merge_task
+from waaah.runner.queue import ticket
 
 if TYPE_CHECKING:
     from waaah.runner.job import Job
@@ -18,25 +23,51 @@ JSON = dict[str, Any]
 
 
 async def land(job: Job, task: JSON) -> None:
-    """Merge and complete `task` (held by `job`'s agent), retrying while the base's checkout is dirty."""
+    """Merge and complete `task` (held by `job`'s agent), or send it back to the agent."""
+    await job.progress(f"merging waaah/{job.task_id} into {job.cfg.base} ({job.cfg.merge})", "merging")
+    result = await merge_in_turn(job, task)
+    if result.outcome in ("merged", "left"):
+        await complete(job, result)
+    elif result.outcome == "red" and result.check is not None:
+        await checks_back(job, result.check)
+    else:
+        await back_to_agent(job, result)
+
+
+def merge_checks(job: Job, task: JSON) -> Verify | None:
+    """The task's verify commands, run on a merge candidate (stage `merge`); None when it has none."""
+    commands = verify_commands(task)
+    if not commands:
+        return None
+
+    async def verify(tree: Path, commit: str) -> Check | None:
+        job.say(f"checking the candidate {commit[:10]} ({len(commands)} verify command(s))")
+        return await job.verifier.run_all(commands, tree, commit, "merge")
+
+    return verify
+
+
+async def merge_in_turn(job: Job, task: JSON) -> MergeResult:
+    """The merge, when the queue gives this task its turn; retried while the base's checkout is dirty
+    and after the base merged cleanly into the task's branch."""
     cfg = job.cfg
-    await job.progress(f"merging waaah/{job.task_id} into {cfg.base} ({cfg.merge})", "merging")
+    key, mine = (str(cfg.repo.common_dir), cfg.base), ticket(job.task_id, task.get("approvedAt"))
+    ahead = cfg.queue.ahead(key, mine)
+    if ahead:
+        job.say(f"in the merge queue for {cfg.base} behind {', '.join(ahead)}")
     told = False
-    while True:
-        result = await merge_task(cfg.repo, job.task_id, cfg.base, cfg.merge, str(task.get("title") or ""))
-        if result.outcome in ("merged", "left"):
-            await complete(job, result)
-            return
-        if result.outcome == "dirty":
-            if not told:
-                job.say(result.detail)
-                await job.progress(result.detail, "merging")
-                told = True
-            await asyncio.sleep(DIRTY_RETRY_SECONDS)
-            continue
-        if not await merge_base_in(job):
-            await back_to_agent(job, result)
-            return
+    async with cfg.queue.turn(key, mine):
+        while True:
+            result = await merge_task(cfg.repo, job.task_id, cfg.base, cfg.merge, str(task.get("title") or ""),
+                                      merge_checks(job, task))
+            if result.outcome == "dirty":
+                if not told:
+                    job.say(result.detail)
+                    await job.progress(result.detail, "merging")
+                    told = True
+                await asyncio.sleep(DIRTY_RETRY_SECONDS)
+            elif result.outcome != "conflict" or not await merge_base_in(job):
+                return result
 
 
 async def complete(job: Job, result: MergeResult) -> None:
@@ -68,3 +99,17 @@ async def back_to_agent(job: Job, result: MergeResult) -> None:
             "It then goes to review again.")
     job.say(f"merge conflict in {where}: back to the agent")
     await job.work(note, failure_reason="merge_conflict")
+
+
+async def checks_back(job: Job, check: Check) -> None:
+    """A verify command failed on the candidate: the base goes into the task's branch (so the agent has
+    the code that failed), and the agent fixes it; the checks run again before it goes to review."""
+    job.say(f"{failure_detail(check)} on the merge candidate: back to the agent")
+    if job.cfg.max_fix_attempts < 1:
+        await job.fail_check(check)
+        return
+    if not await merge_base_in(job):
+        await back_to_agent(job, MergeResult("conflict", "the base did not merge into the branch"))
+        return
+    note = fix_note(check, "merge", job.cfg.base, 1, job.cfg.max_fix_attempts)
+    await job.work(note, failure_reason="verify_failed", fixes_used=1)

@@ -1,16 +1,20 @@
 """Approved work into the base branch without disturbing the user's checkout.
 
-The merge is built in a scratch worktree, then the base ref moves with a compare-and-swap
-(`git update-ref <ref> <new> <old>`). When the base is checked out in a clean worktree, that
-worktree is fast-forwarded instead, so its files follow; a dirty one is left alone and reported.
+The candidate (the base's tip with the task's branch merged in) is built in a scratch worktree and,
+when the task has verify commands, checked there; only then does the base ref move, with a
+compare-and-swap (`git update-ref <ref> <new> <old>`): if the base moved meanwhile (another runner,
+a push), the candidate is rebuilt on the new tip and checked again. When the base is checked out in a
+clean worktree, that worktree is fast-forwarded instead, so its files follow; a dirty one is left
+alone and reported.
 """
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from waaah.runner.checks import Check
 from waaah.runner.git import GitError, git, identity, succeeds
 from waaah.runner.worktrees import BRANCH_PREFIX, Repo
 
@@ -21,10 +25,16 @@ CAS_TRIES = 3
 @dataclass(frozen=True)
 class MergeResult:
     outcome: str
-    """`merged`, `left` (mode none), `conflict` (files in `conflicts`) or `dirty` (the base's checkout)."""
+    """`merged`, `left` (mode none), `conflict` (files in `conflicts`), `red` (a verify command failed on
+    the candidate: `check`) or `dirty` (the base's checkout)."""
     detail: str
     commit: str | None = None
     conflicts: tuple[str, ...] = ()
+    check: Check | None = None
+
+
+Verify = Callable[[Path, str], Awaitable[Check | None]]
+"""Runs the verify commands in a checkout of the candidate (its commit given): the failing check or None."""
 
 
 async def rev(repo: Repo, ref: str) -> str:
@@ -43,40 +53,58 @@ async def checkout_of(repo: Repo, base: str) -> Path | None:
     return None
 
 
-async def merge_task(repo: Repo, task_id: str, base: str, mode: str, title: str) -> MergeResult:
-    """Merge the task's branch into `base` by `mode`; retried when another writer moved `base` meanwhile."""
+def plan_candidate(in_base: bool, fast_forward: bool, mode: str) -> str:
+    """How the candidate for the base is made: `in-base` (nothing to merge), `fast-forward` (the branch's
+    tip itself), `refuse` (`ff` mode, but the base moved on) or `merge` (a merge or squash commit)."""
+    if in_base:
+        return "in-base"
+    if fast_forward and mode in ("ff", "merge"):
+        return "fast-forward"
+    return "refuse" if mode == "ff" else "merge"
+
+
+async def merge_task(repo: Repo, task_id: str, base: str, mode: str, title: str,
+                     verify: Verify | None = None) -> MergeResult:
+    """Merge the task's branch into `base` by `mode`, checked by `verify` on the candidate first;
+    rebuilt on the new tip when another writer moved `base` meanwhile."""
     branch = BRANCH_PREFIX + task_id
     if mode == "none":
         return MergeResult("left", f"left on branch {branch} (--merge none)")
     for _ in range(CAS_TRIES):
         async with repo.lock:
             old, tip = await rev(repo, f"refs/heads/{base}"), await rev(repo, f"refs/heads/{branch}")
-            built = await _build(repo, task_id, old, tip, mode, f"{title} ({task_id})")
-            if built.outcome != "merged" or built.commit is None:
-                return built
+        built = await candidate(repo, task_id, (old, tip), mode, f"{title} ({task_id})", verify)
+        if built.outcome != "merged" or built.commit is None:
+            return built
+        async with repo.lock:
             moved = await _advance(repo, base, old, built.commit)
         if moved is not None:
             return moved
     return MergeResult("conflict", f"{base} kept moving while merging; try again")
 
 
-async def _build(repo: Repo, task_id: str, old: str, tip: str, mode: str, message: str) -> MergeResult:
-    if await succeeds(repo.root, "merge-base", "--is-ancestor", tip, old):
+async def candidate(repo: Repo, task_id: str, old_tip: tuple[str, str], mode: str, message: str,
+                    verify: Verify | None) -> MergeResult:
+    """The commit the base would move to (built in a scratch worktree) and, with `verify`, its checks."""
+    old, tip = old_tip
+    how = plan_candidate(await succeeds(repo.root, "merge-base", "--is-ancestor", tip, old),
+                         await succeeds(repo.root, "merge-base", "--is-ancestor", old, tip), mode)
+    if how == "in-base":
         return MergeResult("merged", "already in the base", old)
-    fast = await succeeds(repo.root, "merge-base", "--is-ancestor", old, tip)
-    if fast and mode in ("ff", "merge"):
+    if how == "refuse":
+        return MergeResult("conflict", "cannot fast-forward: the base moved on since the branch was made")
+    if how == "fast-forward" and verify is None:
         return MergeResult("merged", "fast-forward", tip)
-    if mode == "ff":
-        return MergeResult("conflict", "cannot fast-forward: the base moved on since the branch was made",
-                           conflicts=())
-    scratch = repo.state_dir(task_id) / "merge"
-    shutil.rmtree(scratch, ignore_errors=True)
-    await git(repo.root, "worktree", "add", "--detach", str(scratch), old)
-    try:
-        return await _merge_in(scratch, tip, mode, message)
-    finally:
-        await git(repo.root, "worktree", "remove", "--force", str(scratch), check=False)
-        shutil.rmtree(scratch, ignore_errors=True)
+    async with repo.scratch(task_id, "merge", old if how == "merge" else tip) as tree:
+        built = await _merge_in(tree, tip, mode, message) if how == "merge" else \
+            MergeResult("merged", "fast-forward", tip)
+        if built.outcome != "merged" or built.commit is None or verify is None:
+            return built
+        red = await verify(tree, built.commit)
+    if red is None:
+        return built
+    return MergeResult("red", f"{red.command} failed on the candidate {built.commit[:10]}", built.commit,
+                       check=red)
 
 
 async def _merge_in(scratch: Path, tip: str, mode: str, message: str) -> MergeResult:

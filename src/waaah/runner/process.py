@@ -61,7 +61,7 @@ async def execute(run: Run) -> Outcome:
     try:
         reason = await _watch(process, run)
     finally:
-        await _kill_group(process)
+        await kill_group(process)
     return Outcome(process.returncode, reason or run.stopped, await stderr)
 
 
@@ -96,7 +96,7 @@ async def _watch(process: asyncio.subprocess.Process, run: Run) -> str | None:
             reader.cancel()
 
 
-async def _kill_group(process: asyncio.subprocess.Process) -> None:
+async def kill_group(process: asyncio.subprocess.Process) -> None:
     """SIGTERM to the child's process group, SIGKILL after a grace period; reaps the child."""
     for sig, grace in ((signal.SIGTERM, KILL_GRACE), (signal.SIGKILL, KILL_GRACE)):
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -10,6 +10,7 @@ from waaah.runner.config import POLL_SECONDS, RunnerConfig
 from waaah.runner.hub import HubClient, ToolFailed
 from waaah.runner.job import Job
 from waaah.runner.landing import land
+from waaah.runner.smoke import smoke
 
 JSON = dict[str, Any]
 log = logging.getLogger("waaah.runner")
@@ -54,8 +55,12 @@ class Slot:
         self.current = task_id
         job = Job(self.cfg, self.hub, self.agent_id, task_id)
         try:
-            if offer.get("approved"):
-                await land(job, await self.hub.task(task_id))
+            task = await self.hub.task(task_id)
+            if task.get("verification"):
+                job.say(f"verifying the plan: “{task.get('title') or task_id}”")
+                await smoke(job, task)
+            elif offer.get("approved"):
+                await land(job, task)
             else:
                 job.say(f"took “{offer.get('title') or offer.get('prompt', '')[:60]}”")
                 await job.work()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from waaah.runner.git import GitError, git, identity, succeeds
@@ -88,6 +90,21 @@ class Repo:
                 await git(self.root, "worktree", "add", str(path), "-b", branch, base)
         return path
 
+    @asynccontextmanager
+    async def scratch(self, task_id: str, name: str, commit: str) -> AsyncIterator[Path]:
+        """A throw-away detached checkout of `commit` in the task's state folder (for merges and checks)."""
+        path = self.state_dir(task_id) / name
+        async with self.lock:
+            shutil.rmtree(path, ignore_errors=True)
+            await git(self.root, "worktree", "prune")
+            await git(self.root, "worktree", "add", "--detach", str(path), commit)
+        try:
+            yield path
+        finally:
+            async with self.lock:
+                await git(self.root, "worktree", "remove", "--force", str(path), check=False)
+            shutil.rmtree(path, ignore_errors=True)
+
     async def remove(self, task_id: str, delete_branch: bool) -> None:
         path = self.worktree_path(task_id)
         async with self.lock:
@@ -117,3 +134,8 @@ async def commit_all(worktree: Path, message: str) -> bool:
 async def diff(worktree: Path, base: str) -> str:
     """What the task's branch changes, against where it left `base`."""
     return await git(worktree, "diff", "--no-color", f"{base}...HEAD")
+
+
+async def head(worktree: Path) -> str:
+    """The commit checked out in `worktree` (40 hex)."""
+    return (await git(worktree, "rev-parse", "HEAD")).strip()
