@@ -208,6 +208,28 @@ async def test_a_bad_pattern_is_answered_with_an_error_event(live, connect: Conn
         assert (await client.expect("error"))["code"] == "BAD_REQUEST"
 
 
+def nested(depth: int, inner: Any) -> Any:
+    value = inner
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+async def test_deep_or_unencodable_payloads_are_answered_with_an_error_event(live, connect: Connect) -> None:
+    """Hostile socket payloads get the `error` event naming the problem, and change nothing."""
+    lone_surrogate = chr(0xD800)
+    async with connect(live.url, auth(subscribe=["agent:*:*"])) as client:
+        await client.until("sync:full")
+        for event, data, said in (("subscribe", {"patterns": nested(40, "task:*:*")}, "nested deeper than 32"),
+                                  ("request:sync", {"since": 1, "x": nested(40, 1)}, "nested deeper than 32"),
+                                  ("subscribe", {"patterns": [f"task:{lone_surrogate}:*"]}, "surrogate")):
+            ack = await client.emit(event, data)
+            error = await client.expect("error")
+            assert error["code"] == "BAD_REQUEST" and said in error["message"], (event, error)
+            assert ack == {"error": error}
+        assert await client.emit("subscribe", []) == {"patterns": ["agent:*:*"], "all": False}
+
+
 async def test_a_bad_pattern_in_the_handshake_refuses_the_connection(live, connect: Connect) -> None:
     async with connect(live.url, auth(subscribe=["task:*:bogus"])) as client:
         refused = await client.expect("connect_error")
