@@ -8,8 +8,6 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import httpx
-
 from waaah.commands.client import Connection, ServerError, transport_error
 
 READ_TIMEOUT = 330.0
@@ -78,6 +76,8 @@ class LegacyLink:
     name = "legacy tool route (/mcp/tools/{name})"
 
     def __init__(self, conn: Connection) -> None:
+        import httpx
+
         self.conn = conn
         self._http = httpx.AsyncClient(base_url=conn.url, headers={"X-API-Key": conn.need_key()},
                                        timeout=httpx.Timeout(30.0, read=READ_TIMEOUT))
@@ -86,6 +86,8 @@ class LegacyLink:
         return None
 
     async def call(self, tool: str, args: dict[str, Any]) -> ToolReply:
+        import httpx
+
         try:
             response = await self._http.post(f"/mcp/tools/{tool}", json=args)
         except httpx.HTTPError as exc:
@@ -104,6 +106,8 @@ async def has_mcp_endpoint(conn: Connection) -> bool:
     """Whether the server answers at `/mcp` (any answer but 404/405 means it speaks MCP there)."""
     ping = {"jsonrpc": "2.0", "id": 0, "method": "ping"}
     headers = {"X-API-Key": conn.need_key(), "Accept": "application/json, text/event-stream"}
+    import httpx
+
     async with httpx.AsyncClient(timeout=10.0) as http:
         try:
             response = await http.post(f"{conn.url}/mcp", json=ping, headers=headers)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from waaah.config import credentials_path, read_saved_api_key
+
+if TYPE_CHECKING:  # httpx is imported when a command talks to a server, not for `--help`
+    import httpx
 
 DEFAULT_SERVER_URL = "http://localhost:3000"
 DEFAULT_HOME = "~/.waaah"
@@ -90,6 +91,8 @@ def error_from_response(response: httpx.Response, conn: Connection) -> CliError:
 
 
 def transport_error(exc: httpx.HTTPError, url: str) -> ServerError:
+    import httpx
+
     if isinstance(exc, httpx.ConnectError):
         return ServerError(f"cannot reach the waaah server at {url}: is `waaah serve` running? "
                            "(set WAAAH_SERVER_URL to use another server)")
@@ -102,6 +105,8 @@ class ApiClient:
     """The REST API of a running server. Every failure becomes a CliError."""
 
     def __init__(self, conn: Connection, timeout: float = TIMEOUT) -> None:
+        import httpx
+
         self.conn = conn
         self._http = httpx.Client(base_url=conn.url, timeout=timeout,
                                   headers={"X-API-Key": conn.need_key(), "Accept": "application/json"})
@@ -114,6 +119,8 @@ class ApiClient:
 
     def call(self, method: str, path: str, body: JSON | None = None,
              params: Mapping[str, str | int] | None = None) -> httpx.Response:
+        import httpx
+
         try:
             response = self._http.request(method, path, json=body, params=params)
         except httpx.HTTPError as exc:

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from waaah.commands.agent_link import TRANSPORT_NAMES, AgentLink, ToolReply, link_for, resolve_transport
 from waaah.commands.client import ApiClient, CliError, Connection, ServerError, UsageError
 from waaah.commands.tables import short
@@ -197,6 +195,8 @@ async def run_agent(demo: Demo, number: int) -> bool:
 
 async def sign_off(conn: Connection, agent_ids: list[str]) -> None:
     """Tell the hub the agents are gone (OFFLINE at once, their tasks requeued), best effort."""
+    import httpx
+
     async with httpx.AsyncClient(base_url=conn.url, headers={"X-API-Key": conn.need_key()}, timeout=10) as http:
         for agent_id in agent_ids:
             with contextlib.suppress(httpx.HTTPError):

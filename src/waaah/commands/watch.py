@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import socketio  # type: ignore[import-untyped]
-
 from waaah.commands.client import JSON, ApiClient, Connection, ServerError
 from waaah.commands.tables import short
 
@@ -118,6 +116,8 @@ class Stream:
         self.conn, self.watcher, self.patterns, self.count = conn, watcher, patterns, count
         self.done = asyncio.Event()
         self.refused: Any = None
+        import socketio  # type: ignore[import-untyped]  # not for `--help`
+
         self.sio = socketio.AsyncClient(reconnection_delay=0.5, reconnection_delay_max=3, handle_sigint=False)
         self.sio.on("connect", self._connected)
         self.sio.on("disconnect", self._disconnected)
@@ -162,6 +162,8 @@ class Stream:
         self._print(self.watcher.on_event(name, data if isinstance(data, dict) else {"data": data}))
 
     async def run(self) -> None:
+        import socketio
+
         try:
             # websocket only: no sticky sessions needed behind a load balancer (docs/deployment.md)
             await self.sio.connect(self.conn.url, auth=self.auth, socketio_path="socket.io",

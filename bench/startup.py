@@ -1,0 +1,137 @@
+"""Start-up: how long `waaah serve` takes to answer `/health`, and what `waaah --help` costs.
+
+    python bench/startup.py [--runs 5] [--waaah .venv/bin/waaah] [--reference CMD]
+
+Each run starts a fresh `waaah serve` process on a random loopback port and times from the spawn to
+the first `200` from `GET /health` (polled every 2 ms), then stops it (SIGTERM, by pid). Runs
+alternate between a fresh SQLite file (created and migrated by that start) and an existing one
+(migrated by an earlier start, holding `--tasks` tasks). `waaah --help` and `waaah list --help` are
+timed as whole processes. `--reference CMD` also times a server started by `CMD` (with `{port}` in
+it), e.g. the TypeScript reference, in the same alternation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+KEY = "startup-bench"
+HEALTH_DEADLINE = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as reply:
+            return bool(reply.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def time_until_healthy(argv: list[str], env: dict[str, str], port: int) -> float:
+    """Seconds from spawning `argv` to its first healthy answer; the process is stopped after."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while not healthy(port):
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            if time.perf_counter() - started > HEALTH_DEADLINE:
+                raise RuntimeError("no /health answer within 30 s")
+            time.sleep(0.002)
+        return time.perf_counter() - started
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def serve_env(db: Path, home: Path, port: int) -> dict[str, str]:
+    return {**os.environ, "WAAAH_PORT": str(port), "WAAAH_HOST": "127.0.0.1", "WAAAH_API_KEY": KEY,
+            "WAAAH_DATABASE_URL": f"sqlite:///{db}", "WAAAH_HOME": str(home)}
+
+
+def seed(waaah: str, db: Path, home: Path, tasks: int) -> None:
+    """Migrate `db` by starting once, then add `tasks` tasks over REST."""
+    port = free_port()
+    env = serve_env(db, home, port)
+    proc = subprocess.Popen([waaah, "serve"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.perf_counter() + HEALTH_DEADLINE
+        while not healthy(port) and time.perf_counter() < deadline:
+            time.sleep(0.01)
+        for n in range(tasks):
+            body = f'{{"prompt": "startup bench task {n}", "workspaceId": "ws-{n % 10}"}}'.encode()
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/admin/enqueue", data=body, method="POST",
+                                             headers={"X-API-Key": KEY, "Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=10).close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+
+
+def time_command(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def summary(name: str, values: list[float]) -> str:
+    ms = sorted(v * 1000 for v in values)
+    return (f"{name:<28} median {statistics.median(ms):7.0f} ms   range {ms[0]:.0f}-{ms[-1]:.0f} ms"
+            f"   ({len(ms)} runs)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tasks", type=int, default=200, help="tasks in the existing database")
+    parser.add_argument("--waaah", default=str(Path(__file__).parent.parent / ".venv/bin/waaah"))
+    parser.add_argument("--reference", help="command starting another server, with {port} in it")
+    args = parser.parse_args()
+    results: dict[str, list[float]] = {"existing database": [], "fresh database": [], "waaah --help": [],
+                                       "waaah list --help": []}
+    if args.reference:
+        results["reference"] = []
+    with tempfile.TemporaryDirectory(prefix="waaah-startup-") as tmp:
+        root = Path(tmp)
+        existing = root / "existing.db"
+        seed(args.waaah, existing, root / "home", args.tasks)
+        for run in range(args.runs):
+            port = free_port()
+            results["existing database"].append(
+                time_until_healthy([args.waaah, "serve"], serve_env(existing, root / "home", port), port))
+            fresh, port = root / f"fresh-{run}.db", free_port()
+            results["fresh database"].append(
+                time_until_healthy([args.waaah, "serve"], serve_env(fresh, root / "home", port), port))
+            if args.reference:
+                port = free_port()
+                argv = shlex.split(args.reference.format(port=port))
+                results["reference"].append(time_until_healthy(argv, {**os.environ, "PORT": str(port)}, port))
+            results["waaah --help"].append(time_command([args.waaah, "--help"]))
+            results["waaah list --help"].append(time_command([args.waaah, "list", "--help"]))
+    print(f"load average {Path('/proc/loadavg').read_text().split()[:3]}")
+    for name, values in results.items():
+        print(summary(name, values))
+
+
+if __name__ == "__main__":
+    main()
