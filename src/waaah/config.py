@@ -42,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WAAAH_EVENT_RETENTION", "86400", "Seconds of event log kept for resume (request:sync since=...)."),
     Setting("WAAAH_REQUIRE_REVIEW", "auto",
             "Which tasks need review before COMPLETED: auto (code-writing/test-writing), always, never."),
+    Setting("WAAAH_PROMPT_FILTER", "block",
+            "What the prompt filter does with a new task's prompt that matches a critical rule: block (refuse it, "
+            "403 naming the rule), warn (accept it, with a log line), off (scan nothing). See docs/prompt-filter.md."),
     Setting("WAAAH_SYNC_FINISHED_LIMIT", "100", "Finished tasks included in sync:full (older ones page in over REST)."),
     Setting("WAAAH_WS_DEFLATE", "off",
             "Offer permessage-deflate on websockets (on: smaller frames, ~17 KiB more server memory per socket "
@@ -57,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 DEFAULTS: dict[str, str] = {s.env: s.default for s in SETTINGS}
 REVIEW_MODES = ("auto", "always", "never")
+PROMPT_FILTER_MODES = ("block", "warn", "off")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
@@ -77,6 +81,7 @@ class Settings:
     scheduler_tick: float = 5.0
     event_retention: float = 86400.0
     require_review: str = "auto"
+    prompt_filter: str = "block"
     sync_finished_limit: int = 100
     ws_deflate: bool = False
     transcript_limit: int = 5000
@@ -93,6 +98,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     review = _get(env, "WAAAH_REQUIRE_REVIEW")
     if review not in REVIEW_MODES:
         raise ConfigError(f"WAAAH_REQUIRE_REVIEW must be one of {', '.join(REVIEW_MODES)}, got {review!r}")
+    prompt_filter = _get(env, "WAAAH_PROMPT_FILTER")
+    if prompt_filter not in PROMPT_FILTER_MODES:
+        raise ConfigError(f"WAAAH_PROMPT_FILTER must be one of {', '.join(PROMPT_FILTER_MODES)}, "
+                          f"got {prompt_filter!r}")
     return Settings(
         api_key=api_key,
         api_key_created=created,
@@ -109,6 +118,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         scheduler_tick=_float(env, "WAAAH_SCHEDULER_TICK"),
         event_retention=_float(env, "WAAAH_EVENT_RETENTION"),
         require_review=review,
+        prompt_filter=prompt_filter,
         sync_finished_limit=_int(env, "WAAAH_SYNC_FINISHED_LIMIT"),
         ws_deflate=_bool(env, "WAAAH_WS_DEFLATE"),
         transcript_limit=_int(env, "WAAAH_TRANSCRIPT_LIMIT"),

@@ -1,18 +1,20 @@
-"""Prompt scanner: flags risky instructions in a task prompt before it is queued.
+"""The prompt filter: flags risky instructions in a task prompt before it is queued (docs/prompt-filter.md).
 
-It is applied to the prompt of ``POST /admin/enqueue`` and of the ``assign_task`` tool
-(contract §2.4). Each of the 23 patterns below that matches adds its flag, in table
-order, so a flag appears once per matching pattern. A prompt is blocked when any flag
-is critical; the other flags are only worth a log line.
+It is applied to the prompt of ``POST /admin/enqueue`` and of the ``assign_task`` tool.
+Each of the 23 patterns below that matches adds its flag, in table order, so a flag
+appears once per matching pattern. A prompt is refused when any flag is critical and
+``WAAAH_PROMPT_FILTER`` is ``block`` (the default); the other flags are only worth a log line.
 
-The patterns are JavaScript regexes in the original. To match exactly what they match,
-they are compiled with ``re.ASCII | re.IGNORECASE`` (JavaScript's ``\\b`` and its
-non-Unicode case folding are ASCII-only), and the original's ``.`` is written as a class
+The patterns are the TypeScript WAAAH's JavaScript regexes. To match exactly what they
+match, they are compiled with ``re.ASCII | re.IGNORECASE`` (JavaScript's ``\\b`` and its
+non-Unicode case folding are ASCII-only), and JavaScript's ``.`` is written as a class
 that, like JavaScript's dot, excludes the four line terminators.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from waaah.errors import PromptBlocked
 
 ROLE_HIJACK = "ROLE_HIJACK"
 PROMPT_LEAK = "PROMPT_LEAK"
@@ -74,15 +76,55 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+FILTER_MODES = ("block", "warn", "off")
+"""``WAAAH_PROMPT_FILTER``: refuse critical prompts, accept them with a log line, or scan nothing."""
+QUOTE_LIMIT = 60
+"""Longest quote of a prompt in a refusal."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One pattern that matched: its flag and the text it matched (quoted in a refusal)."""
+
+    flag: str
+    text: str
+
+
 @dataclass(frozen=True)
 class ScanResult:
     """Outcome of a scan: ``allowed`` is false when any flag is critical."""
 
     allowed: bool
     flags: tuple[str, ...]
+    hits: tuple[Hit, ...] = field(default=(), compare=False)
+    """What each flag's pattern matched, in the same order (not compared)."""
+
+    def critical(self) -> tuple[Hit, ...]:
+        return tuple(hit for hit in self.hits if hit.flag in CRITICAL_FLAGS)
 
 
 def scan_prompt(text: str) -> ScanResult:
     """Scan ``text`` and return its flags in pattern order, duplicates included."""
-    flags = tuple(flag for pattern, flag in _RULES if pattern.search(text))
-    return ScanResult(allowed=CRITICAL_FLAGS.isdisjoint(flags), flags=flags)
+    hits = tuple(Hit(flag, found.group(0)[:QUOTE_LIMIT]) for pattern, flag in _RULES
+                 if (found := pattern.search(text)) is not None)
+    flags = tuple(hit.flag for hit in hits)
+    return ScanResult(allowed=CRITICAL_FLAGS.isdisjoint(flags), flags=flags, hits=hits)
+
+
+def refusal(result: ScanResult) -> PromptBlocked:
+    """The error for a refused prompt: the reference's words, then each critical rule and what it matched."""
+    critical = result.critical()
+    reasons = "; ".join(f"{hit.flag} (matched {hit.text!r})" for hit in critical)
+    return PromptBlocked(f"Prompt blocked by security policy: {reasons}. An operator can allow such prompts with "
+                         "WAAAH_PROMPT_FILTER=warn (docs/prompt-filter.md)", flags=list(result.flags),
+                         matched=[{"flag": hit.flag, "text": hit.text} for hit in critical])
+
+
+def check_prompt(text: str, mode: str) -> ScanResult:
+    """Scan ``text`` under filter ``mode``; raises the refusal when ``block`` finds a critical flag."""
+    if mode == "off":
+        return ScanResult(allowed=True, flags=())
+    result = scan_prompt(text)
+    if mode == "block" and not result.allowed:
+        raise refusal(result)
+    return result

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from waaah.domain.lifecycle import ACTIVE, RETRYABLE, TERMINAL, Actor, Status
 from waaah.domain.records import Message, ReviewComment
-from waaah.domain.scanner import scan_prompt
+from waaah.domain.scanner import check_prompt
 from waaah.domain.tasks import (
     JSON,
     Task,
@@ -18,10 +19,12 @@ from waaah.domain.tasks import (
     new_task_id,
     transition,
 )
-from waaah.errors import BadRequest, Conflict, PromptBlocked
+from waaah.errors import BadRequest, Conflict
 from waaah.service.core import Core, need_task
 from waaah.service.unit import UnitOfWork
 from waaah.store.base import Reader, TaskQuery
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,10 @@ class TaskOps:
         self.core = core
 
     async def create(self, spec: NewTask) -> Task:
-        scan = scan_prompt(spec.prompt)
-        if not scan.allowed:
-            raise PromptBlocked("Prompt blocked by security policy", flags=list(scan.flags))
+        scan = check_prompt(spec.prompt, self.core.settings.prompt_filter)
+        if scan.flags:
+            log.warning("task prompt flagged %s, accepted (WAAAH_PROMPT_FILTER=%s)", ", ".join(scan.flags),
+                        self.core.settings.prompt_filter)
         if len(set(spec.dependencies)) != len(spec.dependencies):
             raise BadRequest("dependencies lists a task twice", field="dependencies")
 
