@@ -12,11 +12,14 @@ from waaah.errors import WaaahError
 
 
 def serve(_: argparse.Namespace) -> int:
+    from waaah.store import start_migrating
+
+    settings = load_settings()
+    start_migrating(settings.database_url)  # a fresh database migrates while the server's modules load
     import uvicorn
 
     from waaah.web.app import create_app, server_options
 
-    settings = load_settings()
     for line in startup_lines(settings, sys.stdout.isatty()):
         print(line, flush=True)
     if not is_loopback(settings.host):

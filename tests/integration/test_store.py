@@ -169,6 +169,18 @@ def test_a_new_database_is_migrated_to_the_newest_revision_once(tmp_path) -> Non
     assert current_revision(url) == head_revision()
 
 
+def test_a_migration_started_early_is_the_one_the_server_waits_for(tmp_path) -> None:
+    from waaah.store import current_revision, ensure_migrated, head_revision, start_migrating
+
+    url = f"sqlite:///{tmp_path}/early/waaah.db"
+    start_migrating(url)  # returns at once; the child migrates meanwhile
+    start_migrating(url)  # a second call does not start a second child
+    ensure_migrated(url)
+    assert current_revision(url) == head_revision()
+    start_migrating(url)  # already current: no child at all
+    ensure_migrated(url)
+
+
 async def test_an_uncounted_find_skips_the_total(store) -> None:
     async with store.write() as tx:
         for n in range(3):

@@ -8,7 +8,8 @@ import sys
 from waaah.errors import ConfigError
 from waaah.store.base import Reader, Store, TaskQuery, Writer
 
-__all__ = ["Reader", "Store", "TaskQuery", "Writer", "backend_of", "ensure_migrated", "migrate", "open_store"]
+__all__ = ["Reader", "Store", "TaskQuery", "Writer", "backend_of", "ensure_migrated", "migrate", "open_store",
+           "start_migrating"]
 
 
 def backend_of(url: str) -> str:
@@ -34,11 +35,29 @@ def migrate(url: str) -> None:
     upgrade(url)
 
 
+_MIGRATING: dict[str, subprocess.Popen[str]] = {}
+
+
+def _spawn_migration(url: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "waaah.store.migrate", url], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def start_migrating(url: str) -> None:
+    """Begin migrating in a child process if the database is behind, without waiting for it.
+
+    `serve` calls this before it imports the web application, so the child's work overlaps the
+    server's imports; `ensure_migrated` then waits for that child."""
+    if url not in _MIGRATING and current_revision(url) != head_revision():
+        _MIGRATING[url] = _spawn_migration(url)
+
+
 def migrate_in_child(url: str) -> None:
     """`migrate` in a child Python process (the server's way); a failure becomes a ConfigError."""
-    done = subprocess.run([sys.executable, "-m", "waaah.store.migrate", url], capture_output=True, text=True)
-    if done.returncode != 0:
-        last = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+    child = _MIGRATING.pop(url, None) or _spawn_migration(url)
+    _, stderr = child.communicate()
+    if child.returncode != 0:
+        last = stderr.strip().splitlines()[-1:] or [f"exit code {child.returncode}"]
         raise ConfigError(f"migrating the store failed: {last[0]}")
 
 
@@ -88,5 +107,5 @@ def current_revision(url: str) -> str | None:
 
 def ensure_migrated(url: str) -> None:
     """Migrate (in a child process) unless the database is already at the newest revision."""
-    if current_revision(url) != head_revision():
+    if url in _MIGRATING or current_revision(url) != head_revision():
         migrate_in_child(url)
