@@ -87,5 +87,11 @@ class ReviewRequired(Conflict):
     code = "REVIEW_REQUIRED"
 
 
+class CheckFailed(Conflict):
+    """Approval refused by the verification gate: the message names the failing or missing check."""
+
+    code = "CHECK_FAILED"
+
+
 class PromptBlocked(Forbidden):
     code = "PROMPT_BLOCKED"

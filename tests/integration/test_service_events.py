@@ -13,6 +13,7 @@ from tests.conftest import Recorder
 from waaah.domain.lifecycle import Actor, Status
 from waaah.service import Hub, NewTask
 from waaah.service.agents import AgentOps
+from waaah.service.checks import CheckOps, NewCheck
 from waaah.service.tasks import TaskOps
 from waaah.service.transcripts import NewEntry, TranscriptOps
 from waaah.service.work import WorkOps
@@ -96,6 +97,9 @@ SCENARIOS: dict[str, tuple[Op, Op, list[str]]] = {
     "transcripts.append": (lambda h, c: _set(c, t=held(h)),
                            lambda h, c: h.transcripts.append(c["t"], "a1", [NewEntry("message", "hi")]),
                            ["task:transcript"]),
+    "checks.add": (lambda h, c: _set(c, t=held(h)),
+                   lambda h, c: h.checks.add(c["t"], NewCheck("pre-review", "make test", 0, 5, "ok", "a" * 40, "a1")),
+                   ["task:updated"]),
     "agents.register": (lambda h, c: _none(), lambda h, c: agent(h), ["agent:status"]),
     "agents.heartbeat": (lambda h, c: agent(h), lambda h, c: _beat_later(h), ["agent:status"]),
     "agents.update": (lambda h, c: agent(h), lambda h, c: h.agents.update("a1", "Ada", None), ["agent:status"]),
@@ -162,7 +166,8 @@ async def _offline(hub: Hub) -> None:
 
 def mutating_operations() -> set[str]:
     found = set()
-    for prefix, cls in (("tasks", TaskOps), ("work", WorkOps), ("agents", AgentOps), ("transcripts", TranscriptOps)):
+    for prefix, cls in (("tasks", TaskOps), ("work", WorkOps), ("agents", AgentOps), ("transcripts", TranscriptOps),
+                        ("checks", CheckOps)):
         for name, _ in inspect.getmembers(cls, inspect.iscoroutinefunction):
             if not name.startswith("_"):
                 found.add(f"{prefix}.{name}")

@@ -123,6 +123,12 @@ def _evicted(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
     assert {"status", "lastSeen", "seq"} <= set(payloads[0])
 
 
+def _checked(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
+    checks = {"preReview": "failed", "merge": None, "plan": None, "lastCommand": "make test",
+              "lastCommit": "c" * 40, "lastState": "failed", "count": 1}
+    assert payloads[0]["checks"] == checks and set(payloads[0]) == {"id", "seq", "checks", "updatedAt"}
+
+
 def _transcript(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
     entry = {"n": 1, "kind": "tool_call", "text": "ls", "at": 7, "agentId": "a1"}
     assert payloads[0] == {"id": ctx["t"], "seq": payloads[0]["seq"], "entries": [entry], "total": 1}
@@ -167,6 +173,10 @@ ROUTES: dict[str, Route] = {
         held, "POST", "/admin/tasks/{t}/transcript", {"agentId": "a1", "entries": [{"kind": "tool_call",
                                                                                     "text": "ls", "at": 7}]},
         ["task:{t}:transcript"], _transcript),
+    "POST /admin/tasks/{task_id}/checks": Route(
+        held, "POST", "/admin/tasks/{t}/checks", {"agentId": "a1", "stage": "pre-review", "command": "make test",
+                                                  "exitCode": 2, "durationMs": 30, "output": "1 failed",
+                                                  "commit": "c" * 40}, ["task:{t}:updated"], _checked),
     "POST /admin/evict": Route(agent, "POST", "/admin/evict", {"agentId": "a1", "reason": "upgrade"},
                                ["agent:a1:status"], _evicted),
     "POST /admin/agents/{agent_id}/evict": Route(other_agent, "POST", "/admin/agents/a2/evict",

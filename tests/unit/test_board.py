@@ -119,7 +119,8 @@ def test_rows_carry_the_same_cards_as_objects_in_the_same_order() -> None:
     rows = json.loads(board.sync_full(ROWS)[1])
     assert rows["taskFields"] == list(CARD_FIELDS) == ["id", "status", "title", "priority", "assignedTo",
                                                         "blockedReason", "dependencies", "completedAt",
-                                                        "failureReason", "requiredCapabilities"]
+                                                        "failureReason", "requiredCapabilities", "checkState",
+                                                        "verification", "approvedAt", "workspaceId"]
     by_id = {row[0]: row for row in rows["tasks"]}
     assert by_id["plain"] == ["plain", "QUEUED", "Do plain"]  # trailing empty values left out
     assert by_id["all"] == ["all", "BLOCKED", "Do all", "critical", "a1", "waits", ["plain"]]

@@ -55,6 +55,14 @@ class Task:
     ack_sent_at: int | None = None
     last_progress_at: int | None = None
     deleted_at: int | None = None
+    verify: tuple[str, ...] = ()
+    """Shell commands that check the work (a plan's Verify column); the runner runs them, never the hub."""
+    verification: bool = False
+    """A plan verification task: it runs verify commands only, needs no review and no diff."""
+    approval_override: JSON | None = None
+    """`{reason, at}` when a reviewer approved over the verification gate."""
+    check_summary: JSON | None = None
+    """The state of the latest check of each stage (`domain.checks.summary`), kept with the task."""
     extra: JSON = field(default_factory=dict, compare=False)
 
 
@@ -77,8 +85,8 @@ def is_failure_reason(value: str) -> bool:
 
 
 def needs_diff(task: Task) -> bool:
-    """Code and test work must come to review with a diff."""
-    return bool(REVIEWED_CAPABILITIES.intersection(task.required_capabilities))
+    """Code and test work must come to review with a diff (a plan verification task has none)."""
+    return not task.verification and bool(REVIEWED_CAPABILITIES.intersection(task.required_capabilities))
 
 
 def transition(task: Task, to: Status, actor: Actor, now: int, **changes: Any) -> Task:

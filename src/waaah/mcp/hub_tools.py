@@ -54,7 +54,8 @@ async def assign_task(deps: Deps, args: Args, caller: Caller) -> ToolResult:
         agent_hint=target["id"] if target else None, capabilities=capabilities,
         dependencies=lifted_dependencies(args), context={**(args.get("context") or {}), "isDelegation": True},
         source="Agent", from_type="agent", from_id=source_id,
-        from_name=source["displayName"] if source else source_id, requires_review=args.get("requiresReview"))
+        from_name=source["displayName"] if source else source_id, requires_review=args.get("requiresReview"),
+        verify=tuple(args.get("verify") or ()), verification=bool(args.get("verification")))
     try:
         task = await deps.hub.tasks.create(spec)
     except PromptBlocked as exc:

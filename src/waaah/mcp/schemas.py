@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from waaah.domain.capabilities import STANDARD_CAPABILITIES
+from waaah.domain.checks import COMMIT, VERIFY_MAX_CHARS, VERIFY_MAX_COMMANDS
 from waaah.domain.lifecycle import Status
 from waaah.domain.tasks import FAILURE_REASON, PRIORITIES
 
@@ -50,6 +51,12 @@ def obj(properties: JSON, *required: str) -> JSON:
     return {"type": "object", "properties": properties, "required": list(required)}
 
 
+COMMIT_SHA = {"type": "string", "pattern": COMMIT,
+              "description": "The full git sha (40 hex) of the commit you submit: the verification gate "
+                             "matches it with your pre-review checks"}
+VERIFY = {**strings("Shell commands that check the work (run by the agent's runner, never by the hub)",
+                    {"type": "string", "minLength": 1, "maxLength": VERIFY_MAX_CHARS, "pattern": r"\S"}),
+          "maxItems": VERIFY_MAX_COMMANDS}
 CAPABILITY = one_of(STANDARD_CAPABILITIES, "A standard capability")
 TASK_ID = text("The task id (task-...)")
 CALLER = text("Your agent id. Optional when this MCP session called register_agent, through "
@@ -99,6 +106,7 @@ _AGENT_TOOLS = [
                  "failureReason": {"type": "string", "pattern": FAILURE_REASON,
                                    "description": "With FAILED: why, as a short token (agent_exit, stalled, "
                                                   "timeout, merge_conflict, cli_missing, ...)"},
+                 "commit": COMMIT_SHA,
              }, "taskId", "status", "message")),
     ToolSpec("block_task", "Stop work on the task you hold and ask a person a question.", obj({
         "taskId": TASK_ID, "agentId": CALLER,
@@ -111,6 +119,7 @@ _AGENT_TOOLS = [
                  "taskId": TASK_ID, "agentId": CALLER, "message": text("What the change does"),
                  "diff": string("Unified diff of your changes (required for code/test work)"),
                  "runTests": {"type": "boolean", "description": "Accepted for compatibility; ignored"},
+                 "commit": COMMIT_SHA,
              }, "taskId", "message")),
 ]
 
@@ -129,6 +138,10 @@ _HUB_TOOLS = [
                  "priority": one_of(PRIORITIES, "Priority (default normal)"),
                  "dependencies": strings("Task ids that must be COMPLETED first"),
                  "requiresReview": {"type": "boolean", "description": "Force the review gate on or off"},
+                 "verify": VERIFY,
+                 "verification": {"type": "boolean",
+                                  "description": "A plan verification task: it runs the verify commands only, "
+                                                 "any agent of the workspace takes it, no review"},
              }, "prompt", "workspaceId")),
     ToolSpec("answer_task", "Answer a BLOCKED task's question; the task is queued again.",
              obj({"taskId": TASK_ID, "answer": text("The answer")}, "taskId", "answer")),

@@ -61,6 +61,10 @@ def _problem(error: ValidationError) -> str:
         return f"must match {value}"
     if rule == "minItems":
         return f"must list at least {value} item(s)"
+    if rule == "maxItems":
+        return f"must list at most {value} item(s)"
+    if rule == "maxLength":
+        return f"must be at most {value} characters"
     if rule == "minimum":
         return f"must be at least {value}"
     if rule == "maximum":

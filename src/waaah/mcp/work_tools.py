@@ -71,7 +71,7 @@ async def send_response(deps: Deps, args: Args, caller: Caller) -> ToolResult:
         task = await deps.hub.work.respond(
             task_id, deps.reporter_id(args, caller), Status(args["status"]), args["message"],
             diff=args.get("diff"), artifacts=args.get("artifacts"), blocked_reason=args.get("blockedReason"),
-            failure_reason=args.get("failureReason"))
+            failure_reason=args.get("failureReason"), commit=args.get("commit"))
     except NotFound:
         return ToolResult.of_json({"success": False, "error": "Task not found"}, is_error=True)
     except WaaahError as exc:
@@ -92,7 +92,7 @@ async def block_task(deps: Deps, args: Args, caller: Caller) -> ToolResult:
 async def submit_review(deps: Deps, args: Args, caller: Caller) -> ToolResult:
     """B-18 fixed: no commands run on the hub; the agent's diff and message are recorded for review."""
     task = await deps.hub.work.respond(args["taskId"], deps.reporter_id(args, caller), Status.IN_REVIEW,
-                                       args["message"], diff=args.get("diff"))
+                                       args["message"], diff=args.get("diff"), commit=args.get("commit"))
     return ToolResult(f"Success: Task {task.id} submitted for review.")
 
 

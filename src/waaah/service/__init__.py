@@ -5,6 +5,7 @@ from __future__ import annotations
 from waaah.bus import Bus
 from waaah.config import Settings
 from waaah.service.agents import AgentOps
+from waaah.service.checks import CheckOps
 from waaah.service.core import Clock, Core, wall_clock_ms
 from waaah.service.tasks import NewTask, TaskOps
 from waaah.service.transcripts import TranscriptOps
@@ -26,3 +27,4 @@ class Hub:
         self.work = WorkOps(self.core)
         self.agents = AgentOps(self.core, self.work)
         self.transcripts = TranscriptOps(self.core)
+        self.checks = CheckOps(self.core)

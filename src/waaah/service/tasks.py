@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from waaah.domain.checks import gate_refusal, verify_problem
 from waaah.domain.lifecycle import ACTIVE, RETRYABLE, TERMINAL, Actor, Status
 from waaah.domain.records import Message, ReviewComment
 from waaah.domain.scanner import check_prompt
@@ -19,7 +20,7 @@ from waaah.domain.tasks import (
     new_task_id,
     transition,
 )
-from waaah.errors import BadRequest, Conflict
+from waaah.errors import BadRequest, CheckFailed, Conflict
 from waaah.service.core import Core, need_task
 from waaah.service.unit import UnitOfWork
 from waaah.store.base import Reader, TaskQuery
@@ -46,13 +47,21 @@ class NewTask:
     from_id: str = "admin"
     from_name: str | None = "AdminUser"
     requires_review: bool | None = None
+    verify: tuple[str, ...] = ()
+    verification: bool = False
     id: str | None = None
     """A caller-chosen id (from `new_task_id`), for prompts that must name their own task."""
     extra: JSON = field(default_factory=dict)
 
 
 EDITABLE = ("prompt", "title", "priority", "to_agent_id", "to_workspace_id", "required_capabilities",
-            "context", "workspace_context", "dependencies", "images", "requires_review")
+            "context", "workspace_context", "dependencies", "images", "requires_review", "verify")
+
+
+def check_verify(commands: tuple[str, ...]) -> None:
+    problem = verify_problem(commands)
+    if problem:
+        raise BadRequest(f"verify: {problem}", field="verify")
 
 
 async def dependency_statuses(tx: Reader, deps: tuple[str, ...]) -> dict[str, Status]:
@@ -75,6 +84,9 @@ class TaskOps:
                         self.core.settings.prompt_filter)
         if len(set(spec.dependencies)) != len(spec.dependencies):
             raise BadRequest("dependencies lists a task twice", field="dependencies")
+        check_verify(spec.verify)
+        if spec.verification:  # any agent of its workspace takes it; nothing to review
+            spec = replace(spec, capabilities=(), requires_review=False)
 
         async def op(uow: UnitOfWork) -> Task:
             reason = dependency_block_reason(await dependency_statuses(uow.tx, spec.dependencies))
@@ -98,6 +110,7 @@ class TaskOps:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise BadRequest(f"field(s) cannot be edited: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        check_verify(changes.get("verify", ()))
 
         async def op(uow: UnitOfWork) -> Task:
             task = await need_task(uow.tx, task_id)
@@ -187,12 +200,22 @@ class TaskOps:
 
         return await self.core.write(op)
 
-    async def approve(self, task_id: str) -> Task:
+    async def approve(self, task_id: str, override: str | None = None) -> Task:
+        """Approve a task in review. The verification gate refuses a task whose verify commands have
+        not passed on the commit under review, unless a reviewer overrides it with a written reason."""
+        if override is not None and not override.strip():
+            raise BadRequest("override: give the reason for approving over the verification gate",
+                             field="override")
+
         async def op(uow: UnitOfWork) -> Task:
             task = await need_task(uow.tx, task_id)
-            new = transition(task, Status.APPROVED_QUEUED, Actor.ADMIN, uow.now, approved_at=uow.now)
-            text = "Task approved. Queued for agent to merge and cleanup."
-            await uow.save_task(task, new, note="Approved", message=_msg(uow, task, "system", text))
+            refusal = gate_refusal(task, await uow.tx.checks(task.id)) if task.status is Status.IN_REVIEW else None
+            if refusal and override is None:
+                raise CheckFailed(refusal + ". Fix it, or approve with an override and a reason.",
+                                  currentStatus=task.status.value)
+            note, text, changes = _approval(refusal, override, uow.now)
+            new = transition(task, Status.APPROVED_QUEUED, Actor.ADMIN, uow.now, approved_at=uow.now, **changes)
+            await uow.save_task(task, new, note=note, message=_msg(uow, task, "system", text))
             return new
 
         return await self.core.write(op)
@@ -282,6 +305,15 @@ async def _drop(uow: UnitOfWork, task: Task, note: str) -> Task:
         await uow.save_task(task, new, note=note)
     await uow.delete_task(new)
     return new
+
+
+def _approval(refusal: str | None, override: str | None, now: int) -> tuple[str, str, JSON]:
+    """(history note, message, task changes) of an approval, over the gate's `refusal` when there is one."""
+    if refusal is None or override is None:
+        return "Approved", "Task approved. Queued for agent to merge and cleanup.", {}
+    reason = override.strip()
+    text = f"Approved over the verification gate ({refusal}). Reason: {reason}"
+    return f"Approved with override: {reason}", text, {"approval_override": {"reason": reason, "at": now}}
 
 
 def _msg(uow: UnitOfWork, task: Task, role: str, text: str, unread: bool = False) -> Message:

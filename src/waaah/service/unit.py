@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from waaah.domain.agents import Agent, AgentStatus, derive_status
+from waaah.domain.checks import Check, summary
 from waaah.domain.lifecycle import BUSY
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
@@ -98,6 +99,13 @@ class UnitOfWork:
         open_count = sum(1 for c in comments if not c.resolved and c.thread_id is None)
         payload = {"id": task.id, "reviewComments": len(comments), "openReviewComments": open_count}
         await self._append(TASK_UPDATED, task.id, payload)
+
+    async def add_check(self, task: Task, check: Check) -> Task:
+        """Record a check; the task's `checks` summary follows in one event."""
+        await self.tx.insert_check(check)
+        new = dataclasses.replace(task, check_summary=summary(await self.tx.checks(task.id)), updated_at=self.now)
+        await self.save_task(task, new)
+        return new
 
     async def append_transcript(self, task: Task, entries: list[TranscriptEntry], keep_from: int) -> None:
         """Add transcript entries, drop the task's entries numbered below `keep_from`: one event

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from waaah.domain.checks import is_commit
 from waaah.domain.lifecycle import DISPATCHABLE, HELD, RESERVED, Actor, Status
 from waaah.domain.records import Message
 from waaah.domain.tasks import (
@@ -135,14 +136,17 @@ class WorkOps:
 
     async def respond(self, task_id: str, agent_id: str | None, status: Status, message: str,
                       diff: str | None = None, artifacts: Any = None,
-                      blocked_reason: str | None = None, failure_reason: str | None = None) -> Task:
+                      blocked_reason: str | None = None, failure_reason: str | None = None,
+                      commit: str | None = None) -> Task:
         """send_response: the holder moves its task on, with a response that keeps an earlier diff
-        (and, when it failed, a short reason token)."""
+        (and, when it failed, a short reason token; `commit`: the sha of the work it submits)."""
         if status not in AGENT_TARGETS:
             allowed = ", ".join(s.value for s in AGENT_TARGETS)
             raise BadRequest(f"status {status.value} cannot be reported by an agent; use one of {allowed}",
                              field="status")
         check_failure_reason(status, failure_reason)
+        if commit is not None and not is_commit(commit):
+            raise BadRequest("commit must be a full 40-character lowercase hex git sha", field="commit")
 
         async def op(uow: UnitOfWork) -> Task:
             task = await need_task(uow.tx, task_id)
@@ -152,7 +156,7 @@ class WorkOps:
                 raise BadRequest("Code/test tasks require a valid diff. Your diff appears empty or too short.",
                                  field="diff")
             response: JSON = {"message": message}
-            extras = {"diff": kept_diff, "artifacts": artifacts, "blockedReason": blocked_reason}
+            extras = {"diff": kept_diff, "artifacts": artifacts, "blockedReason": blocked_reason, "commit": commit}
             response.update({k: v for k, v in extras.items() if v is not None})
             changes: dict[str, Any] = {"response": response, "last_progress_at": uow.now,
                                        "failure_reason": failure_reason}
@@ -160,6 +164,8 @@ class WorkOps:
                 changes["blocked_reason"] = blocked_reason or "question"
             if status in (Status.IN_REVIEW, Status.BLOCKED):
                 changes["approved_at"] = None if status is Status.IN_REVIEW else task.approved_at
+            if status is Status.IN_REVIEW:
+                changes["approval_override"] = None
             new = transition(task, status, Actor.AGENT, uow.now, **changes)
             await uow.save_task(task, new, note="Status updated with response", agent_id=holder)
             if status in (Status.COMPLETED, Status.FAILED):

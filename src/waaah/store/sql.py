@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, Protocol, TypeVar
 
 from waaah.domain.agents import Agent, AgentStatus
+from waaah.domain.checks import Check
 from waaah.domain.json_limits import decode
 from waaah.domain.lifecycle import Status
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
@@ -24,9 +25,11 @@ from waaah.store.base import TaskQuery
 R = TypeVar("R")
 Row = dict[str, Any]
 JSON_COLUMNS = frozenset({"required_capabilities", "workspace_context", "context", "response", "dependencies",
-                          "images", "capabilities", "meta", "payload"})
-BOOL_COLUMNS = frozenset({"requires_review", "is_read", "resolved", "eviction_requested"})
-_TUPLES = frozenset({"required_capabilities", "dependencies", "images", "capabilities"})
+                          "images", "capabilities", "meta", "payload", "verify", "approval_override",
+                          "check_summary"})
+BOOL_COLUMNS = frozenset({"requires_review", "is_read", "resolved", "eviction_requested", "verification",
+                          "truncated"})
+_TUPLES = frozenset({"required_capabilities", "dependencies", "images", "capabilities", "verify"})
 _ENUMS: dict[type, tuple[str, type]] = {Task: ("status", Status), Agent: ("status", AgentStatus)}
 
 
@@ -92,6 +95,7 @@ COMMENT_INSERT = _insert_sql("review_comments", columns(ReviewComment))
 PROMPT_INSERT = _insert_sql("system_prompts", [c for c in columns(SystemPrompt) if c != "id"])
 EVENT_INSERT = _insert_sql("events", columns(Event))
 TRANSCRIPT_COLUMNS = columns(TranscriptEntry)
+CHECK_INSERT = _insert_sql("task_checks", columns(Check))
 HISTORY_COLUMNS = ", ".join(columns(HistoryEntry))
 PRIORITY_ORDER = "CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END"
 
@@ -258,6 +262,15 @@ class SqlTx:
         await self._update("review_comments", "id", comment_id, changes)
 
     # --- transcripts ---------------------------------------------------------------------------
+    # --- checks (runs of verify commands) --------------------------------------------------------
+    async def checks(self, task_id: str) -> list[Check]:
+        """A task's checks, oldest first (in the order they were reported)."""
+        sql = "SELECT * FROM task_checks WHERE task_id = :t ORDER BY created_at, id"
+        return await self._all(Check, sql, {"t": task_id})
+
+    async def insert_check(self, check: Check) -> None:
+        await self.conn.run(CHECK_INSERT, to_row(check))
+
     async def transcript_span(self, task_id: str) -> Span:
         sql = "SELECT MIN(n) AS lo, MAX(n) AS hi FROM task_transcripts WHERE task_id = :t"
         row = (await self.conn.rows(sql, {"t": task_id}))[0]
@@ -342,7 +355,8 @@ class SqlTx:
         return event
 
     async def prune_events(self, before: int) -> int:
-        """Drop events older than `before` (ms), always keeping the newest one."""
+        """Drop events older than `before` (ms), always keeping the newest one and every event a
+        webhook has not delivered yet."""
         last = await self.last_seq()
         return await self.conn.run("DELETE FROM events WHERE created_at < :before AND seq < :last",
                                    {"before": before, "last": last})

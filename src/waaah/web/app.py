@@ -14,7 +14,7 @@ from waaah import __version__
 from waaah.config import Settings
 from waaah.mcp import http as mcp_http
 from waaah.runtime import build_runtime
-from waaah.web import agents_api, metrics, openapi, reference_api, sockets, tasks_api, transcripts_api
+from waaah.web import agents_api, checks_api, metrics, openapi, reference_api, sockets, tasks_api, transcripts_api
 from waaah.web.errors import install_error_handlers
 from waaah.web.guard import Guard
 from waaah.web.hosts import mcp_security
@@ -51,6 +51,7 @@ def create_app(settings: Settings) -> ASGIApp:
     api.include_router(tasks_api.router)
     api.include_router(agents_api.router)
     api.include_router(transcripts_api.router)
+    api.include_router(checks_api.router)
     api.include_router(reference_api.router)
     api.include_router(metrics.router)
     mcp_http.install(api, mcp_security(settings))  # /mcp (streamable HTTP) and /mcp/tools/{name}

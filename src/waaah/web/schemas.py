@@ -66,6 +66,8 @@ class EnqueueBody(Body):
     images: list[Image] = []
     context: dict[str, Any] | None = None
     requiresReview: bool | None = None
+    verify: list[str] = []
+    verification: bool = False
 
 
 class PatchTo(Body):
@@ -93,9 +95,10 @@ class PatchBody(Body):
     dependencies: list[str] | SkipJsonSchema[None] = None
     images: list[Image] | SkipJsonSchema[None] = None
     requiresReview: bool | SkipJsonSchema[None] = None
+    verify: list[str] | SkipJsonSchema[None] = None
 
     @field_validator("prompt", "priority", "requiredCapabilities", "to", "dependencies", "images",
-                     "requiresReview", mode="before")
+                     "requiresReview", "verify", mode="before")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         return _refuse_null(value)
@@ -113,6 +116,11 @@ class UnblockBody(Body):
 
 class AnswerBody(Body):
     answer: Text
+
+
+class ApproveBody(Body):
+    override: str | None = None
+    """Approve over the verification gate: the reviewer's reason (not blank)."""
 
 
 class RejectBody(Body):

@@ -27,6 +27,7 @@ from waaah.web.openapi import (
 )
 from waaah.web.schemas import (
     AnswerBody,
+    ApproveBody,
     CommentBody,
     EnqueueBody,
     PatchBody,
@@ -62,7 +63,8 @@ async def enqueue(body: EnqueueBody, request: Request) -> JSON:
         agent_hint=body.agentId, capabilities=tuple(body.requiredCapabilities),
         dependencies=tuple(body.dependencies), context=context or None,
         images=tuple(i.model_dump(exclude_none=True) for i in body.images), source=source,
-        from_id=from_id, from_name=from_name, requires_review=body.requiresReview))
+        from_id=from_id, from_name=from_name, requires_review=body.requiresReview,
+        verify=tuple(body.verify), verification=body.verification))
     return {"success": True, "taskId": task.id, "status": task.status.value}
 
 
@@ -122,7 +124,7 @@ async def patch_task(task_id: str, body: PatchBody, request: Request) -> JSON:
     for key, column in (("agentId", "to_agent_id"), ("workspaceId", "to_workspace_id")):
         if key in to:
             changes[column] = to[key]
-    for key in ("dependencies", "images"):
+    for key in ("dependencies", "images", "verify"):
         if key in given:
             changes[key] = tuple(given[key])
     await hub_of(request).tasks.edit(task_id, changes)
@@ -148,9 +150,10 @@ async def retry_task(task_id: str, request: Request) -> JSON:
     return {"success": True, "taskId": task_id}
 
 
-@router.post("/tasks/{task_id}/approve", summary="Approve a task in review", responses=ok(Success, 409))
-async def approve_task(task_id: str, request: Request) -> JSON:
-    await hub_of(request).tasks.approve(task_id)
+@router.post("/tasks/{task_id}/approve", summary="Approve a task in review (the verification gate may refuse)",
+             responses=ok(Success, 409))
+async def approve_task(task_id: str, request: Request, body: ApproveBody | None = None) -> JSON:
+    await hub_of(request).tasks.approve(task_id, body.override if body else None)
     return {"success": True, "message": "Task approved and queued for merge."}
 
 

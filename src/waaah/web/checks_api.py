@@ -1,0 +1,48 @@
+"""REST routes for the verification gate: the checks a runner reports, and the merge queue's state."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import Field
+
+from waaah.domain.checks import COMMIT, VERIFY_MAX_CHARS
+from waaah.domain.json_limits import MAX_INT
+from waaah.domain.views import JSON
+from waaah.service.checks import NewCheck, read_checks, read_merge_queue
+from waaah.web.schemas import Body, Text
+from waaah.web.tasks_api import hub_of
+
+router = APIRouter(prefix="/admin", tags=["checks"])
+EXIT_MAX = 2**31 - 1
+Stage = Literal["pre-review", "merge", "plan"]
+
+
+class CheckBody(Body):
+    agentId: str | None = None
+    stage: Stage
+    command: Text = Field(max_length=VERIFY_MAX_CHARS)
+    exitCode: int = Field(strict=True, ge=-EXIT_MAX - 1, le=EXIT_MAX)
+    durationMs: int = Field(strict=True, ge=0, le=MAX_INT)
+    output: str = ""
+    commit: str = Field(pattern=COMMIT)
+    ranAt: int | None = Field(default=None, ge=0, le=MAX_INT)
+
+
+@router.post("/tasks/{task_id}/checks", summary="Record a run of one of a task's verify commands")
+async def add_check(task_id: str, body: CheckBody, request: Request) -> JSON:
+    check = await hub_of(request).checks.add(task_id, NewCheck(
+        stage=body.stage, command=body.command, exit_code=body.exitCode, duration_ms=body.durationMs,
+        output=body.output, commit=body.commit, agent_id=body.agentId or None, ran_at=body.ranAt))
+    return {"id": check.id, "passed": check.passed, "truncated": check.truncated}
+
+
+@router.get("/tasks/{task_id}/checks", summary="A task's checks, oldest first")
+async def list_checks(task_id: str, request: Request) -> JSON:
+    return await read_checks(hub_of(request).store, task_id)
+
+
+@router.get("/merge-queue", summary="Approved tasks waiting to merge or merging, per workspace")
+async def merge_queue(request: Request, workspace: str | None = Query(None, max_length=512)) -> JSON:
+    return await read_merge_queue(hub_of(request).store, workspace or None)
