@@ -1,6 +1,7 @@
 /** What buttons and forms do: call the REST API, then tell the store. Components call only these. */
 import { ApiError, type Api, type NewTaskInput } from './api';
 import { pathForTask } from './router';
+import { ACTIVITY_BACKFILL, backfillSince } from './activity';
 import { finishedCount } from './state';
 import type { Store } from './store';
 import { TRANSCRIPT_KEEP } from './transcript';
@@ -76,6 +77,11 @@ export function createActions(store: Store, api: Api, session: Session) {
     },
     loadTask,
     loadTranscript,
+    /** The feed's recent past from the event log, up to the seq the board was synced at. */
+    async loadActivity(seq: number) {
+      const page = await api.events(backfillSince(seq), ACTIVITY_BACKFILL).catch(() => null);
+      if (page) store.dispatch({ type: 'activity:loaded', events: page.events.filter((e) => e.seq <= seq) });
+    },
     closeTranscript: () => store.dispatch({ type: 'transcript:open', taskId: null }),
     async loadStub(id: string) {
       const task = await api.task(id).catch(() => null);
@@ -106,12 +112,14 @@ export function createActions(store: Store, api: Api, session: Session) {
     reject: (id: string, feedback: string) => run(() => api.reject(id, feedback), 'Task rejected'),
     answer: (id: string, answer: string) => run(() => api.answer(id, answer), 'Answer sent'),
     comment: (id: string, content: string) => run(() => api.comment(id, content), 'Comment sent'),
+    /** Resolves to true once stored (the form then clears), undefined when refused (the text stays). */
     async addReviewComment(id: string, filePath: string, lineNumber: number | null, content: string) {
       const done = await run(() => api.addReviewComment(id, filePath, lineNumber, content), 'Review comment added');
-      if (done === undefined) return;
+      if (done === undefined) return undefined;
       store.dispatch({ type: 'comment-at', at: null });
       const comments = await run(() => api.reviewComments(id));
       if (comments) store.dispatch({ type: 'review-comments', taskId: id, comments });
+      return true;
     },
     commentAt: (at: { filePath: string; lineNumber: number } | null) => store.dispatch({ type: 'comment-at', at }),
     filter: (filter: Partial<Filter>) => store.dispatch({ type: 'filter', filter }),

@@ -1,4 +1,5 @@
 /** REST calls with the key in X-API-Key. Errors carry the server's `error` text. */
+import type { LoggedEvent } from './activity';
 import type { TranscriptPage } from './transcript';
 import type { ReviewComment, Task } from './types';
 
@@ -30,6 +31,7 @@ export interface Api {
   transcript(id: string, after: number, limit: number): Promise<TranscriptPage>;
   addReviewComment(id: string, filePath: string, lineNumber: number | null, content: string): Promise<unknown>;
   capabilities(): Promise<string[]>;
+  events(since: number, limit: number): Promise<{ events: LoggedEvent[]; lastSeq: number }>;
   workspaces(): Promise<string[]>;
 }
 
@@ -67,6 +69,7 @@ export function createApi(base: string, key: () => string | null): Api {
     transcript: (id, after, limit) => json('GET', `${task(id)}/transcript?after=${after}&limit=${limit}`),
     addReviewComment: (id, filePath, lineNumber, content) =>
       json('POST', `${task(id)}/review-comments`, { filePath, lineNumber, content }),
+    events: (since, limit) => json('GET', `/admin/events?since=${since}&limit=${limit}`),
     capabilities: async () => (await json<{ capabilities: string[] }>('GET', '/admin/capabilities')).capabilities,
     workspaces: async () => (await json<{ path: string }[]>('GET', '/admin/workspaces')).map((w) => w.path),
   };

@@ -66,3 +66,28 @@ export function parseDiff(text: string): DiffFile[] {
   });
   return files.filter((f) => f.path || f.lines.length);
 }
+
+/** The line number a review comment on this row is stored under: the new file's, else the old file's. */
+export function lineNumberOf(line: DiffLine): number | null {
+  return line.kind === 'meta' ? null : line.newLine ?? line.oldLine;
+}
+
+/**
+ * For each line number of a file, the one row (its index in `file.lines`) that holds that number's
+ * comments and comment form: the first row with it. A deleted and an added line can share a number;
+ * they share one form, so a comment is posted and shown once.
+ */
+export function anchorRows(file: DiffFile): Map<number, number> {
+  const anchors = new Map<number, number>();
+  file.lines.forEach((line, i) => {
+    const number = lineNumberOf(line);
+    if (number !== null && !anchors.has(number)) anchors.set(number, i);
+  });
+  return anchors;
+}
+
+/** The comments no diff row shows: on the whole file (no line), on a line or file not in the diff. */
+export function unplaced<C extends { filePath: string; lineNumber: number | null }>(files: DiffFile[], comments: C[]): C[] {
+  const placed = new Set(files.flatMap((f) => [...anchorRows(f).keys()].map((n) => `${f.path}:${n}`)));
+  return comments.filter((c) => c.lineNumber === null || !placed.has(`${c.filePath}:${c.lineNumber}`));
+}

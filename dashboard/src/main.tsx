@@ -49,8 +49,13 @@ const actions = createActions(store, api, session);
 
 // The open task's details and transcript come over REST once per route and per sync:full; events keep them live.
 let loadedFor = '';
+let activityFor = 0;
 store.subscribe(() => {
   const { live, view } = store.get();
+  if (live.synced && live.syncs !== activityFor) {
+    activityFor = live.syncs; // once per sync:full: the feed's past, then events keep it live
+    void actions.loadActivity(live.seq);
+  }
   document.documentElement.dataset.theme = view.theme;
   if (!view.taskId && live.transcript) actions.closeTranscript();
   const want = view.taskId && live.synced ? `${view.taskId}#${live.syncs}` : '';

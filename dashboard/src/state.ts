@@ -2,19 +2,17 @@
  * The one place live state changes: `sync:full`, task and agent events, gaps and resume,
  * tasks loaded over REST. Pure: no sockets, no DOM, `now` comes in with the action.
  */
+import {
+  agentText, createdText, deletedText, describeLogged, mergeActivity, messageText, movedText,
+  type ActivityEntry, type LoggedEvent,
+} from './activity';
 import { applyLive, applyPage, openTranscript, type Transcript, type TranscriptEntry, type TranscriptPage } from './transcript';
 import type { Agent, SyncFull, Task } from './types';
 import { FINISHED } from './types';
 
 export type Connection = 'connecting' | 'connected' | 'disconnected';
 
-export interface ActivityEntry {
-  seq: number;
-  at: number;
-  text: string;
-  taskId?: string;
-  agentId?: string;
-}
+export type { ActivityEntry } from './activity';
 
 export interface LiveState {
   tasks: Record<string, Task>;
@@ -42,9 +40,8 @@ export type LiveAction =
   | { type: 'task:loaded'; task: Task }
   | { type: 'finished:page'; tasks: Task[]; offset: number; total: number }
   | { type: 'transcript:open'; taskId: string | null }
-  | { type: 'transcript:loaded'; taskId: string; page: TranscriptPage };
-
-export const ACTIVITY_LIMIT = 200;
+  | { type: 'transcript:loaded'; taskId: string; page: TranscriptPage }
+  | { type: 'activity:loaded'; events: LoggedEvent[] };
 
 export const initialLive: LiveState = {
   tasks: {}, agents: {}, seq: -1, synced: false, syncs: 0, connection: 'connecting',
@@ -67,6 +64,8 @@ export function reduceLive(state: LiveState, action: LiveAction): LiveState {
       return { ...state, transcript: action.taskId === null ? null : openTranscript(action.taskId) };
     case 'transcript:loaded':
       return state.transcript?.taskId === action.taskId ? { ...state, transcript: applyPage(state.transcript, action.page) } : state;
+    case 'activity:loaded':
+      return applyLogged(state, action.events);
   }
 }
 
@@ -159,22 +158,24 @@ function applyTranscript(state: LiveState, event: TranscriptEvent): LiveState {
   return transcript === state.transcript ? state : { ...state, transcript };
 }
 
-function titleOf(task: Task | undefined, id: string): string {
-  return (task?.title || id).toString();
+function log(state: LiveState, entry: ActivityEntry): LiveState {
+  return { ...state, activity: mergeActivity(state.activity, [entry]) };
 }
 
-function log(state: LiveState, entry: ActivityEntry): LiveState {
-  return { ...state, activity: [entry, ...state.activity].slice(0, ACTIVITY_LIMIT) };
+/** Past events read back from the event log join the feed, in seq order with the live ones. */
+function applyLogged(state: LiveState, events: LoggedEvent[]): LiveState {
+  const entries = events.flatMap((e) => describeLogged(e, state.tasks, state.agents) ?? []);
+  return { ...state, activity: mergeActivity(state.activity, entries) };
 }
 
 function applyCreated(state: LiveState, task: Task, seq: number, now: number): LiveState {
   const next = { ...state, tasks: { ...state.tasks, [task.id]: task } };
-  return log(next, { seq, at: task.createdAt ?? now, taskId: task.id, text: `New task “${titleOf(task, task.id)}” (${task.status})` });
+  return log(next, { seq, at: task.createdAt ?? now, taskId: task.id, text: createdText(task, task.id) });
 }
 
 function applyDeleted(state: LiveState, id: string, seq: number, now: number): LiveState {
   const { [id]: gone, ...tasks } = state.tasks;
-  return log({ ...state, tasks }, { seq, at: now, taskId: id, text: `Deleted “${titleOf(gone, id)}”` });
+  return log({ ...state, tasks }, { seq, at: now, taskId: id, text: deletedText(gone, id) });
 }
 
 function applyUpdated(state: LiveState, patch: Partial<Task> & { id: string }, seq: number, now: number): LiveState {
@@ -183,11 +184,10 @@ function applyUpdated(state: LiveState, patch: Partial<Task> & { id: string }, s
   const next = { ...state, tasks: { ...state.tasks, [patch.id]: task } };
   const at = patch.updatedAt ?? now;
   if (patch.status && patch.status !== old?.status) {
-    const who = task.assignedTo ? ` · ${task.assignedTo}` : '';
-    return log(next, { seq, at, taskId: task.id, text: `“${titleOf(task, task.id)}” → ${patch.status}${who}` });
+    return log(next, { seq, at, taskId: task.id, text: movedText(task, task.id, patch.status) });
   }
   const added = newMessage(old, patch);
-  if (added) return log(next, { seq, at, taskId: task.id, text: `“${titleOf(task, task.id)}” · ${added.role}: ${added.content}` });
+  if (added) return log(next, { seq, at, taskId: task.id, text: messageText(task, task.id, added) });
   return next;
 }
 
@@ -201,11 +201,9 @@ function applyAgent(state: LiveState, patch: Agent, seq: number, now: number): L
   const old = state.agents[patch.id];
   const agent = { ...old, ...patch } as Agent;
   const next = { ...state, agents: { ...state.agents, [agent.id]: agent } };
-  const name = agent.displayName || agent.id;
-  if (!old) return log(next, { seq, at: agent.lastSeen ?? now, agentId: agent.id, text: `Agent ${name} joined (${agent.status})` });
-  if (patch.status && patch.status !== old.status) {
-    return log(next, { seq, at: agent.lastSeen ?? now, agentId: agent.id, text: `Agent ${name} is ${agent.status}` });
-  }
+  // Stamped when the event came: an agent's lastSeen is when it was last heard from, not this change.
+  if (!old) return log(next, { seq, at: now, agentId: agent.id, text: agentText(agent, agent.id, true) });
+  if (patch.status && patch.status !== old.status) return log(next, { seq, at: now, agentId: agent.id, text: agentText(agent, agent.id, false) });
   return next;
 }
 

@@ -11,7 +11,7 @@ export interface AppState {
 export type Action = LiveAction | ViewAction;
 
 const LIVE_TYPES = new Set<Action['type']>([
-  'sync:full', 'event', 'connection', 'task:loaded', 'finished:page', 'transcript:open', 'transcript:loaded',
+  'sync:full', 'event', 'connection', 'task:loaded', 'finished:page', 'transcript:open', 'transcript:loaded', 'activity:loaded',
 ]);
 
 export function reduce(state: AppState, action: Action): AppState {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDiff } from '../src/diff';
+import { anchorRows, parseDiff, unplaced } from '../src/diff';
 
 const GIT = `diff --git a/src/app.py b/src/app.py
 index 1111111..2222222 100644
@@ -41,5 +41,25 @@ describe('parseDiff', () => {
 
   it('returns nothing for text that is not a diff', () => {
     assert.deepEqual(parseDiff('just words'), []);
+  });
+});
+
+describe('review comment anchors', () => {
+  it('gives a number shared by a deleted and an added line one row, so one form opens', () => {
+    const [app] = parseDiff(GIT);
+    const anchors = anchorRows(app);
+    const rowsWith11 = app.lines.map((l, i) => [l, i] as const).filter(([l]) => (l.newLine ?? l.oldLine) === 11 && l.kind !== 'meta');
+    assert.equal(rowsWith11.length, 2);
+    assert.equal(anchors.get(11), rowsWith11[0][1]);
+    assert.equal([...anchors.values()].filter((i) => app.lines[i].kind !== 'meta').length, anchors.size);
+  });
+
+  it('shows a comment on the whole file or on a line outside the diff apart, and a placed one only on its row', () => {
+    const files = parseDiff(GIT);
+    const comments = [
+      { id: 'a', filePath: 'src/app.py', lineNumber: null }, { id: 'b', filePath: 'src/app.py', lineNumber: 11 },
+      { id: 'c', filePath: 'src/app.py', lineNumber: 99 }, { id: 'd', filePath: 'other.py', lineNumber: 1 },
+    ];
+    assert.deepEqual(unplaced(files, comments).map((c) => c.id), ['a', 'c', 'd']);
   });
 });

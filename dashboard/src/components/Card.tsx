@@ -1,12 +1,12 @@
 import type { Task } from '../types';
-import { blockedText, label, shortId } from './format';
+import { blockedText, capabilitiesOf, cardTitle, label, shortId } from './format';
 import { useActions } from './context';
 
 export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> }) {
   const actions = useActions();
   const deps = task.dependencies ?? [];
   const open = deps.filter((d) => tasks[d]?.status !== 'COMPLETED').length;
-  const caps = task.requiredCapabilities ?? task.to?.requiredCapabilities ?? [];
+  const caps = capabilitiesOf(task);
   return (
     <button class={`card status-${task.status}`} data-task-id={task.id}
       data-status={task.status} onClick={() => actions.open(task.id)}>
@@ -14,7 +14,7 @@ export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> 
         <span class="status-chip">{label(task.status)}</span>
         {task.priority && task.priority !== 'normal' && <span class={`prio prio-${task.priority}`}>{task.priority}</span>}
       </div>
-      <div class="card-title">{task.title || task.prompt || task.id}</div>
+      <div class="card-title">{cardTitle(task)}</div>
       <div class="card-meta">
         <span class="mono" title={task.id}>#{shortId(task.id)}</span>
         {task.assignedTo && <span class="agent-tag">@{task.assignedTo}</span>}

@@ -1,8 +1,8 @@
-import { parseDiff, type DiffFile, type DiffLine } from '../diff';
+import { anchorRows, lineNumberOf, parseDiff, unplaced, type DiffFile, type DiffLine } from '../diff';
 import type { ReviewComment } from '../types';
 import type { ViewState } from '../view';
 import { useActions } from './context';
-import { formValues, text } from './format';
+import { submitText } from './format';
 
 interface Props {
   taskId: string;
@@ -13,11 +13,7 @@ interface Props {
 
 function CommentForm({ taskId, filePath, lineNumber }: { taskId: string; filePath: string; lineNumber: number | null }) {
   const actions = useActions();
-  const submit = (event: Event) => {
-    const { data } = formValues(event);
-    const content = text(data, 'content');
-    if (content) void actions.addReviewComment(taskId, filePath, lineNumber, content);
-  };
+  const submit = submitText('content', (content) => actions.addReviewComment(taskId, filePath, lineNumber, content));
   return (
     <form class="inline-form review-comment-form" onSubmit={submit}>
       <textarea name="content" rows={2} aria-label="Review comment" placeholder={`Comment on ${filePath}${lineNumber ? `:${lineNumber}` : ''}…`} required autofocus />
@@ -38,24 +34,25 @@ function Comments({ list }: { list: ReviewComment[] }) {
   );
 }
 
-function Line({ line, file, props }: { line: DiffLine; file: DiffFile; props: Props }) {
+/** One diff row; `anchor`: the row that holds its line number's comments and form (see anchorRows). */
+function Line({ line, file, anchor, props }: { line: DiffLine; file: DiffFile; anchor: boolean; props: Props }) {
   const actions = useActions();
-  const number = line.newLine ?? line.oldLine;
-  const here = props.comments.filter((c) => c.filePath === file.path && c.lineNumber === number && line.kind !== 'meta');
-  const open = props.commentAt?.filePath === file.path && props.commentAt.lineNumber === number && line.kind !== 'meta';
+  const number = lineNumberOf(line);
+  const here = anchor ? props.comments.filter((c) => c.filePath === file.path && c.lineNumber === number) : [];
+  const open = anchor && props.commentAt?.filePath === file.path && props.commentAt.lineNumber === number;
+  // A deleted line is commented by its old number, every other line by its new one.
+  const button = number === null ? '' : (
+    <button class="ln-btn" title="Comment on this line"
+      onClick={() => actions.commentAt({ filePath: file.path, lineNumber: number })}>{number}</button>
+  );
   return (
     <>
       <tr class={`diff-${line.kind}`}>
-        <td class="ln">{line.oldLine ?? ''}</td>
-        <td class="ln">
-          {number !== null && line.kind !== 'meta'
-            ? <button class="ln-btn" title="Comment on this line"
-                onClick={() => actions.commentAt({ filePath: file.path, lineNumber: number })}>{line.newLine ?? ''}</button>
-            : ''}
-        </td>
+        <td class="ln">{line.kind === 'del' ? button : line.oldLine ?? ''}</td>
+        <td class="ln">{line.kind === 'del' ? '' : button}</td>
         <td class="code">{line.kind === 'add' ? '+' : line.kind === 'del' ? '-' : ' '}{line.text}</td>
       </tr>
-      {(here.length > 0 || open) && (
+      {(here.length > 0 || open) && number !== null && (
         <tr class="diff-comments"><td colSpan={3}>
           <Comments list={here} />
           {open && <CommentForm taskId={props.taskId} filePath={file.path} lineNumber={number} />}
@@ -65,18 +62,25 @@ function Line({ line, file, props }: { line: DiffLine; file: DiffFile; props: Pr
   );
 }
 
+function FileDiff({ file, props }: { file: DiffFile; props: Props }) {
+  const anchors = anchorRows(file);
+  return (
+    <details open class="diff-file">
+      <summary><span class="mono">{file.path}</span> <span class="add">+{file.added}</span> <span class="del">−{file.removed}</span></summary>
+      <table><tbody>{file.lines.map((line, i) => {
+        const number = lineNumberOf(line);
+        return <Line key={i} line={line} file={file} anchor={number !== null && anchors.get(number) === i} props={props} />;
+      })}</tbody></table>
+    </details>
+  );
+}
+
 export function DiffView(props: Props) {
   const files = parseDiff(props.diff);
-  const placed = new Set(files.flatMap((f) => f.lines.map((l) => `${f.path}:${l.newLine ?? l.oldLine}`)));
-  const general = props.comments.filter((c) => !placed.has(`${c.filePath}:${c.lineNumber}`));
+  const general = unplaced(files, props.comments);
   return (
     <div class="diff">
-      {files.map((file) => (
-        <details open key={file.path} class="diff-file">
-          <summary><span class="mono">{file.path}</span> <span class="add">+{file.added}</span> <span class="del">−{file.removed}</span></summary>
-          <table><tbody>{file.lines.map((line, i) => <Line key={i} line={line} file={file} props={props} />)}</tbody></table>
-        </details>
-      ))}
+      {files.map((file) => <FileDiff key={file.path} file={file} props={props} />)}
       {files.length === 0 && <pre class="pre">{props.diff}</pre>}
       {general.length > 0 && <div class="review-general"><h4>Other review comments</h4>{general.map((c) => (
         <div key={c.id}><span class="mono small">{c.filePath}{c.lineNumber ? `:${c.lineNumber}` : ''}</span><Comments list={[c]} /></div>

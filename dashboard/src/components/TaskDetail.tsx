@@ -4,7 +4,7 @@ import type { Message, Task } from '../types';
 import type { ViewState } from '../view';
 import { useActions } from './context';
 import { DiffView } from './DiffView';
-import { blockedText, dateTime, label, submitText } from './format';
+import { blockedText, capabilitiesOf, dateTime, heading, label, submitText } from './format';
 import { TaskActions } from './TaskActions';
 import { TranscriptView } from './Transcript';
 
@@ -107,7 +107,7 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
       <article class="drawer" aria-label="Task detail" data-task-id={taskId}>
         <header class="drawer-head">
           <div>
-            <h2 class="detail-title">{task?.title || task?.prompt || taskId}</h2>
+            <h2 class="detail-title">{heading(task, taskId)}</h2>
             <div class="muted small mono">{taskId}</div>
           </div>
           <button aria-label="Close" onClick={() => actions.open(null)}>✕</button>
@@ -121,7 +121,7 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
               {task.status === 'FAILED' && task.failureReason && (
                 <span class="failure-reason" data-testid="detail-failure-reason" title="Why it failed">{task.failureReason}</span>
               )}
-              {(task.requiredCapabilities ?? task.to?.requiredCapabilities ?? []).map((c) => <span key={c} class="cap">{c}</span>)}
+              {capabilitiesOf(task).map((c) => <span key={c} class="cap">{c}</span>)}
               {task.to?.workspaceId && <span class="cap">workspace: {task.to.workspaceId}</span>}
               <span class="muted small">created {dateTime(createdAt(task))}</span>
             </div>

@@ -1,4 +1,5 @@
 /** Small text helpers for rendering. */
+import type { Task } from '../types';
 
 export function time(ms: number | null | undefined): string {
   if (!ms) return '';
@@ -49,4 +50,30 @@ export function blockedText(reason: string): string {
   if (reason === 'dependencies') return 'Waiting for its dependencies';
   if (reason === 'question') return 'Waiting for an answer';
   return reason;
+}
+
+/** The first line of `text`, cut to `limit` characters (code points, as the server counts) with `…`. */
+export function excerpt(text: string, limit: number): string {
+  const line = text.trim().split('\n', 1)[0];
+  const points = Array.from(line.slice(0, 2 * limit)); // 2 UTF-16 units per code point at most
+  return points.length <= limit && line.length <= 2 * limit ? line : `${points.slice(0, limit - 1).join('')}…`;
+}
+
+/** As long as the server's card titles (`CARD_TITLE_LIMIT` in src/waaah/domain/views.py). */
+export const CARD_TITLE_LIMIT = 56;
+const HEADING_LIMIT = 160;
+
+/** A card's title: the same whether the task came whole (an event, REST) or as a `sync:full` card. */
+export function cardTitle(task: Task): string {
+  return excerpt(task.title || task.prompt || task.id, CARD_TITLE_LIMIT);
+}
+
+/** The detail's heading: the title, else the prompt's first line, bounded (a prompt can be megabytes). */
+export function heading(task: Task | undefined, id: string): string {
+  return excerpt(task?.title || task?.prompt || id, HEADING_LIMIT);
+}
+
+/** The capabilities a task requires: the full task's `to`, else the card's own field. */
+export function capabilitiesOf(task: Task): string[] {
+  return task.to?.requiredCapabilities ?? task.requiredCapabilities ?? [];
 }
