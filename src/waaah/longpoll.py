@@ -94,7 +94,7 @@ class LongPolls:
     async def _known_agent(self, agent_id: str) -> Agent:
         async with self.hub.store.read() as tx:
             agent = await tx.get_agent(agent_id)
-        if agent is None:  # the reference auto-registers unknown pollers (contract B-24)
+        if agent is None:  # the reference auto-registers unknown pollers (docs/compatibility.md)
             return await self.hub.agents.register(agent_id, DEFAULT_CAPABILITIES, {}, display_name=agent_id)
         await self.hub.agents.heartbeat(agent_id)
         return agent

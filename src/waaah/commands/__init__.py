@@ -1,4 +1,4 @@
-"""Operator commands that talk to a running server over REST, Socket.IO and MCP (SPEC §7).
+"""Operator commands that talk to a running server over REST, Socket.IO and MCP (docs/cli.md).
 
 `register(subparsers)` adds them to the `waaah` parser. Each command gets the parsed arguments and the
 connection read once from the environment; a `CliError` becomes one line on stderr and its exit code.

@@ -71,7 +71,7 @@ class McpLink:
 
 
 class LegacyLink:
-    """`POST /mcp/tools/{name}` with the tool's arguments as the body (contract §3.7)."""
+    """`POST /mcp/tools/{name}` with the tool's arguments as the body (docs/mcp.md)."""
 
     name = "legacy tool route (/mcp/tools/{name})"
 

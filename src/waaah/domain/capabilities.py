@@ -1,7 +1,7 @@
 """Agent capabilities and the keyword-based inference used by ``assign_task``.
 
 When a delegation names neither a target agent nor required capabilities, the hub
-guesses the capabilities from the prompt, spec and task list (contract §7.8).
+guesses the capabilities from the prompt, spec and task list (docs/mcp.md).
 
 Each capability has a few case-insensitive keyword patterns. A matching pattern adds
 ``1 + its number of capture groups`` (the original summed the length of the JavaScript

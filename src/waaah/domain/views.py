@@ -1,4 +1,4 @@
-"""The JSON shapes clients see (contract §6), built from domain records. Pure; no I/O."""
+"""The JSON shapes clients see (docs/api.md), built from domain records. Pure; no I/O."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`waaah mcp`: a stdio MCP server that forwards every tool call to a running hub (contract §9).
+"""`waaah mcp`: a stdio MCP server that forwards every tool call to a running hub (docs/mcp.md).
 
 For clients that only spawn local servers. It lists the hub's tools and POSTs each call to
 `<url>/mcp/tools/<name>` (no session to lose when the hub restarts). `AGENT_ID` fills a missing

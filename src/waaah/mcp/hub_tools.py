@@ -70,7 +70,7 @@ async def answer_task(deps: Deps, args: Args, caller: Caller) -> ToolResult:
 
 
 async def wait_for_task(deps: Deps, args: Args, caller: Caller) -> ToolResult:
-    """B-21 fixed: an unknown id answers at once; CANCELLED counts as finished."""
+    """An unknown id answers at once; CANCELLED counts as finished."""
     report = caller.progress
 
     async def progress(elapsed: float) -> None:

@@ -1,4 +1,4 @@
-"""The 19 agent tools (contract §4): names, descriptions and the JSON schemas agents see. Pure data.
+"""The 19 agent tools (docs/mcp.md): names, descriptions and the JSON schemas agents see. Pure data.
 
 Unknown properties are ignored, as the reference's zod schemas strip them. `agentId` is optional on
 the tools an agent uses about its own work: the caller is then the agent this MCP session

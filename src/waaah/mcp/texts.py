@@ -1,4 +1,4 @@
-"""Texts agents read in tool results (contract §4, Appendix A). Pure functions of a task id."""
+"""Texts agents read in tool results (docs/mcp.md). Pure functions of a task id."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ class Toolbox:
             return ToolResult.error(f"Error: internal error in {name}; the hub logged the details")
 
     async def _heartbeat(self, name: str, args: Args, caller: Caller) -> None:
-        """The reference's debounced heartbeat for the calling agent (contract §2.3)."""
+        """The reference's debounced heartbeat for the calling agent (docs/mcp.md)."""
         agent_id = self.deps.optional_caller(args, caller) if name in HEARTBEAT else None
         if agent_id is not None:
             await self.deps.hub.agents.heartbeat(agent_id)

@@ -18,7 +18,7 @@ Handler = Callable[[Deps, Args, Caller], Awaitable[ToolResult]]
 
 
 def comments_json(messages: list[Message]) -> list[dict[str, object]]:
-    """Unread comments handed to the agent (contract B-4, fixed)."""
+    """Unread comments handed to the agent (then marked read)."""
     return [{"id": m.id, "content": m.content, "timestamp": m.timestamp, "metadata": m.meta} for m in messages]
 
 
@@ -90,7 +90,7 @@ async def block_task(deps: Deps, args: Args, caller: Caller) -> ToolResult:
 
 
 async def submit_review(deps: Deps, args: Args, caller: Caller) -> ToolResult:
-    """B-18 fixed: no commands run on the hub; the agent's diff and message are recorded for review."""
+    """No commands run on the hub; the agent's diff and message are recorded for review."""
     task = await deps.hub.work.respond(args["taskId"], deps.reporter_id(args, caller), Status.IN_REVIEW,
                                        args["message"], diff=args.get("diff"), commit=args.get("commit"))
     return ToolResult(f"Success: Task {task.id} submitted for review.")

@@ -1,4 +1,4 @@
-"""REST routes for agents, workspaces, stats and the event log (contract §3.2, §3.5)."""
+"""REST routes for agents, workspaces, stats and the event log (docs/api.md)."""
 
 from __future__ import annotations
 
