@@ -12,6 +12,10 @@ worktree) and prints JSON lines shaped like Claude Code's stream. Lines `fake: â
     fake: hang                 print one line, then never print again
     fake: ask QUESTION         block_task with QUESTION on a run that has no answer yet, then wait
     fake: conflict             write conflict.txt (a line naming the task); on a conflict note, resolve it
+    fake: fix FILE CONTENT     on a run whose prompt carries a failed verify command, write FILE instead of
+                               the `write` lines (so `write` can break the checks and `fix` mend them)
+
+In CONTENT, `\\n` is a line break.
 
 Each run appends {task_id, agent_id, cwd, session, prompt} as a JSON line to $FAKE_AGENT_LOG.
 """
@@ -125,10 +129,11 @@ def work(steps: list[tuple[str, str]], prompt: str, config: Path, who: tuple[str
     tool(config, "update_progress", taskId=task_id, agentId=agent_id, message="editing files", phase="coding",
          percentage=50)
     wrote = False
+    fixing = "A verify command failed" in prompt and "fix" in [verb for verb, _ in steps]
     for verb, rest in steps:
-        if verb == "write":
+        if verb == ("fix" if fixing else "write"):
             name, _, content = rest.partition(" ")
-            Path(name).write_text(content + "\n")
+            Path(name).write_text(content.replace("\\n", "\n") + "\n")
             wrote = True
         elif verb == "conflict":
             resolve = "conflicts in" in prompt and Path("conflict.txt").exists()

@@ -42,12 +42,27 @@ def make_repo(path: Path, commits: int = 1) -> Path:
 
 
 def enqueue(rest: httpx.Client, repo_id: str, prompt: str, deps: list[str] | None = None,
-            title: str | None = None) -> str:
+            title: str | None = None, **extra: Any) -> str:
+    """A code-writing task for `repo_id`; `extra` adds fields (`verify=[...]`)."""
     body = {"prompt": prompt, "title": title or prompt.splitlines()[0][:60], "workspaceId": repo_id,
-            "requiredCapabilities": ["code-writing"], "dependencies": deps or []}
+            "requiredCapabilities": ["code-writing"], "dependencies": deps or [], **extra}
     response = rest.post("/admin/enqueue", json=body)
     assert response.status_code == 200, response.text
     return str(response.json()["taskId"])
+
+
+def commit_files(repo: Path, files: dict[str, str], message: str) -> None:
+    for name, text in files.items():
+        (repo / name).write_text(text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def checks(rest: httpx.Client, task_id: str) -> list[dict[str, Any]]:
+    """The task's recorded checks, oldest first."""
+    response = rest.get(f"/admin/tasks/{task_id}/checks")
+    assert response.status_code == 200, response.text
+    return sorted(response.json()["checks"], key=lambda c: int(c["ranAt"]))
 
 
 def task(rest: httpx.Client, task_id: str) -> dict[str, Any]:
