@@ -40,25 +40,26 @@ async def test_block_refuses_naming_each_critical_rule_what_it_matched_and_the_o
     assert await total(client) == "0"
 
 
-@pytest.mark.parametrize("mode", ["warn"])
-async def test_warn_accepts_the_prompt_and_logs_its_flags(client: AsyncClient,
-                                                          caplog: pytest.LogCaptureFixture) -> None:
+async def enqueue_logged(client: AsyncClient, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Enqueue the dangerous prompt; it must be accepted. Returns what the service logged."""
     with caplog.at_level(logging.WARNING, logger="waaah.service.tasks"):
         response = await client.post("/admin/enqueue", json={"prompt": DANGEROUS})
     assert response.status_code == 200, response.text
     assert await total(client) == "1"
-    assert [r.getMessage() for r in caplog.records if r.name == "waaah.service.tasks"] == [
+    return [r.getMessage() for r in caplog.records if r.name == "waaah.service.tasks"]
+
+
+@pytest.mark.parametrize("mode", ["warn"])
+async def test_warn_accepts_the_prompt_and_logs_its_flags(client: AsyncClient,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    assert await enqueue_logged(client, caplog) == [
         "task prompt flagged EXFIL, DESTRUCTIVE, accepted (WAAAH_PROMPT_FILTER=warn)"]
 
 
 @pytest.mark.parametrize("mode", ["off"])
 async def test_off_accepts_the_prompt_without_scanning_it(client: AsyncClient,
                                                           caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="waaah.service.tasks"):
-        response = await client.post("/admin/enqueue", json={"prompt": DANGEROUS})
-    assert response.status_code == 200, response.text
-    assert await total(client) == "1"
-    assert [r for r in caplog.records if r.name == "waaah.service.tasks"] == []
+    assert await enqueue_logged(client, caplog) == []
 
 
 def test_an_unknown_mode_stops_the_server_naming_the_variable() -> None:
