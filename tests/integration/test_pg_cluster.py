@@ -32,7 +32,7 @@ def test_without_a_server_at_the_default_a_throwaway_cluster_serves_and_is_remov
 
 def test_without_binaries_the_reason_names_the_default_and_why_no_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pg_cluster, "DEFAULT_URL", NOWHERE)
-    monkeypatch.setattr(pg_cluster.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(glob, "glob", lambda pattern: [])
     with pytest.raises(Unavailable) as unavailable, find_server(None):
         pass
     assert f"no server at {NOWHERE}" in str(unavailable.value)
