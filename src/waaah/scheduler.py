@@ -3,6 +3,11 @@
 It wakes on events (a task became dispatchable, an agent started waiting) and on a tick, stops on a
 stop signal, and has `run_once()` for tests. Decisions are the pure `WaitingAgents.pick`; writes go through
 the service.
+
+The dispatchable tasks are kept in `QueuedTasks`, loaded once and kept in step by the bus: every task
+event marks its task, and a pass first re-reads the marked tasks (one query) before it offers only
+the groups of tasks some waiting agent could take. Its cost follows the waiting agents and the work
+they can take, not the backlog.
 """
 
 from __future__ import annotations
@@ -11,10 +16,10 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from waaah.domain.agents import WaitingAgents, awaits_author, is_gone
+from waaah.domain.agents import WaitingAgents, is_gone
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
+from waaah.domain.queue import DispatchOrder, Group, QueuedTasks
 from waaah.domain.records import Event
-from waaah.domain.tasks import Task, dispatch_order
 from waaah.doorbell import Doorbell
 from waaah.service import Hub
 from waaah.service.queries import Queries
@@ -22,10 +27,7 @@ from waaah.store.base import TaskQuery
 from waaah.waiters import Waiters
 
 log = logging.getLogger(__name__)
-DISPATCH_WINDOW = 500
-DISPATCH_PAGE = (10, 100)
-"""Queued tasks are read a page at a time, in dispatch order, until every idle agent is served:
-a page holds four tasks per idle agent, within these bounds."""
+REFRESH_BATCH = 500
 PRUNE_EVERY_MS = 60_000
 _DISPATCHABLE_NAMES = {s.value for s in DISPATCHABLE}
 
@@ -47,6 +49,8 @@ class Scheduler:
         self.waiters = waiters
         self._bell = Doorbell()
         self._last_prune = 0
+        self.queue: QueuedTasks | None = None  # loaded by the first pass
+        self._changed: set[str] = set()
         self._unsubscribe = hub.bus.subscribe(self._on_event)
 
     def wake(self) -> None:
@@ -54,6 +58,8 @@ class Scheduler:
 
     def _on_event(self, event: Event) -> None:
         payload = event.payload
+        if event.name.startswith("task:") and event.name != "task:transcript":
+            self._changed.add(event.entity_id)
         if event.name.startswith("task:") and payload.get("status") in _DISPATCHABLE_NAMES:
             self.wake()
         elif event.name == "agent:status" and (payload.get("evictionRequested") or payload.get("pendingPrompts")):
@@ -69,43 +75,58 @@ class Scheduler:
         await self._dispatch(report)
         return report
 
-    async def _dispatch(self, report: Report) -> None:
-        idle = WaitingAgents(self.waiters.idle_agents())
-        offset = 0
-        while idle and offset < DISPATCH_WINDOW:
-            size = min(max(DISPATCH_PAGE[0], 4 * len(idle)), DISPATCH_PAGE[1])
-            page = await self.queries.dispatchable(size, offset)
-            taken = await self._dispatch_page(sorted(page, key=dispatch_order), idle, report)
-            if len(page) < size:
-                return
-            offset += len(page) - taken  # reserved tasks left the queue
+    async def _queue(self) -> QueuedTasks:
+        """The index, loaded on first use, then brought up to date with the tasks events touched."""
+        if self.queue is None:
+            self._changed.clear()
+            self.queue = QueuedTasks(await self.queries.dispatchable(None))
+        while self._changed:
+            batch = [self._changed.pop() for _ in range(min(REFRESH_BATCH, len(self._changed)))]
+            async with self.hub.store.read() as tx:
+                found = await tx.get_tasks(batch)
+            for task_id in batch:
+                task = found.get(task_id)
+                if task is not None and task.status in DISPATCHABLE and task.deleted_at is None:
+                    self.queue.put(task)
+                else:
+                    self.queue.discard(task_id)
+        return self.queue
 
-    async def _dispatch_page(self, tasks: list[Task], idle: WaitingAgents, report: Report) -> int:
-        """Offer each task to the best idle agent; returns how many tasks were reserved."""
-        taken = 0
-        gone = await self._gone_authors(tasks, idle)
-        for task in tasks:
-            agent = idle.pick(task, author_gone=task.assigned_to in gone)
-            if agent is None:
+    async def _dispatch(self, report: Report) -> None:
+        """Offer the tasks waiting agents could take, in dispatch order, each to the best of them."""
+        idle = WaitingAgents(self.waiters.idle_agents())
+        if not idle:
+            return
+        queue = await self._queue()
+        groups = queue.groups_in(idle.workspaces())
+        gone = await self._gone_authors(groups, idle)
+        candidates = [g for g in groups if idle.could_take(g.key.workspace, g.key.capabilities,
+                                                           None if g.key.author in gone else g.key.author)]
+        order = DispatchOrder(candidates)
+        for group, task_id in order:
+            task = queue.get(task_id)
+            if task is None:
                 continue
-            reserved = await self.hub.work.reserve(task.id, agent.id)
+            agent = idle.pick(task, author_gone=group.key.author in gone)
+            if agent is None:
+                order.drop(group)  # every task of a group asks the same of an agent
+                continue
+            reserved = await self.hub.work.reserve(task_id, agent.id)
             if reserved is None:
                 continue
-            taken += 1
             if self.waiters.deliver(agent.id, reserved):
-                report.reserved.append((task.id, agent.id))
+                report.reserved.append((task_id, agent.id))
             # else the agent stopped waiting between the pick and the commit. The task stays reserved
             # for it: its next wait_for_prompt finds it, and the ack timeout requeues it if the agent
             # never comes back. (Requeueing it here raced with that next poll, which could be handed
             # the task just before it went back to the queue, and then fail to ack it.)
             idle.take(agent)
             if not idle:
-                break
-        return taken
+                return
 
-    async def _gone_authors(self, tasks: list[Task], idle: WaitingAgents) -> set[str]:
-        """The authors of approved tasks in `tasks` who are not waiting and will not come back."""
-        authors = {t.assigned_to for t in tasks if awaits_author(t) and t.assigned_to and t.assigned_to not in idle}
+    async def _gone_authors(self, groups: list[Group], idle: WaitingAgents) -> set[str]:
+        """The authors approved work in `groups` waits for who are not waiting and will not come back."""
+        authors = {g.key.author for g in groups if g.key.author and g.key.author not in idle}
         if not authors:
             return set()
         now, window = self.hub.core.clock(), int(self.hub.settings.agent_offline_after * 1000)

@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from waaah.domain.lifecycle import Status
 from waaah.domain.tasks import Task, dispatch_order
 
 JSON = dict[str, Any]
+
+
+class Matchable(Protocol):
+    """What matching reads of a task: a `Task`, or the slim `Queued` the scheduler's index keeps."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def to_workspace_id(self) -> str | None: ...
+    @property
+    def required_capabilities(self) -> tuple[str, ...]: ...
+    @property
+    def to_agent_id(self) -> str | None: ...
+    @property
+    def assigned_to(self) -> str | None: ...
 
 
 class AgentStatus(StrEnum):
@@ -48,7 +63,7 @@ def is_gone(agent: Agent | None, now: int, offline_after_ms: int) -> bool:
     return agent is None or now - agent.last_seen >= offline_after_ms or agent.eviction_requested
 
 
-def awaits_author(task: Task) -> bool:
+def awaits_author(task: Matchable) -> bool:
     """An approved task goes back to the agent that did the work: it merges and finishes it."""
     return task.status is Status.APPROVED_QUEUED and task.assigned_to is not None
 
@@ -60,7 +75,7 @@ def derive_status(holds_tasks: bool, online: bool) -> AgentStatus:
     return AgentStatus.WAITING if online else AgentStatus.OFFLINE
 
 
-def mismatch(task: Task, agent: Agent) -> str | None:
+def mismatch(task: Matchable, agent: Agent) -> str | None:
     """Why `agent` cannot take `task`, in words, or None when it can."""
     missing = [c for c in task.required_capabilities if c not in agent.capabilities]
     if missing:
@@ -104,7 +119,7 @@ class WaitingAgents:
     def __contains__(self, agent_id: object) -> bool:
         return agent_id in self._by_id and agent_id not in self._taken
 
-    def pick(self, task: Task, author_gone: bool = False) -> Agent | None:
+    def pick(self, task: Matchable, author_gone: bool = False) -> Agent | None:
         """The agent to offer `task` to. An approved task waits for its author unless the author is gone."""
         if awaits_author(task) and not author_gone:
             author = self._by_id.get(task.assigned_to or "")
@@ -120,7 +135,20 @@ class WaitingAgents:
         """`agent` got a task in this pass: it is no longer offered any."""
         self._taken.add(agent.id)
 
-    def _can_take(self, task: Task, agent: Agent) -> bool:
+    def workspaces(self) -> Iterable[str | None]:
+        """The workspaces agents wait in (None for agents without one)."""
+        return self._by_workspace.keys()
+
+    def could_take(self, workspace: str | None, capabilities: frozenset[str], author: str | None) -> bool:
+        """Whether an agent not yet served could take tasks needing this (`author`: only that one)."""
+        if author is not None:
+            pool = [self._by_id[author]] if author in self else []
+        else:
+            pool = self._by_workspace.get(workspace, []) if workspace else self._order
+        return any(a.id not in self._taken and (not workspace or a.repo_id == workspace)
+                   and capabilities.issubset(a.capabilities) for a in pool)
+
+    def _can_take(self, task: Matchable, agent: Agent) -> bool:
         return agent.id not in self._taken and mismatch(task, agent) is None
 
 

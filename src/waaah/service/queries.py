@@ -84,7 +84,7 @@ class Queries:
 
         return total, pages()
 
-    async def dispatchable(self, limit: int, offset: int = 0) -> list[Task]:
+    async def dispatchable(self, limit: int | None, offset: int = 0) -> list[Task]:
         async with self.store.read() as tx:
             query = TaskQuery(statuses=DISPATCHABLE, limit=limit, offset=offset, dispatch_order=True,
                               counted=False)

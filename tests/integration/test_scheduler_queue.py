@@ -1,0 +1,69 @@
+"""The scheduler's index of queued tasks, driven with `run_once()`: only work a waiting agent could take
+is looked at, however much else is queued, and the index follows every change to a task."""
+
+from __future__ import annotations
+
+import asyncio
+
+from waaah.domain.lifecycle import Status
+from waaah.scheduler import Scheduler
+from waaah.service import Hub, NewTask
+from waaah.service.queries import Queries
+from waaah.waiters import Waiters
+
+WAIT = 5.0
+BACKLOG = 520  # more than the scheduler used to read per pass (500)
+
+
+async def waiting(hub: Hub, waiters: Waiters, agent_id: str, caps: tuple[str, ...] = ("code-writing",)) -> None:
+    agent = await hub.agents.register(agent_id, caps, {"type": "local", "repoId": "repo"})
+    waiters.add(agent)
+
+
+async def test_work_behind_a_backlog_nobody_can_take_is_dispatched(hub: Hub) -> None:
+    waiters = Waiters()
+    scheduler = Scheduler(hub, Queries(hub.store), waiters)
+    for n in range(BACKLOG):  # critical, so all of them come first in dispatch order
+        await hub.tasks.create(NewTask(prompt=f"rust {n}", priority="critical", capabilities=("rust",)))
+    last = await hub.tasks.create(NewTask(prompt="mine", priority="low", capabilities=("code-writing",)))
+    await waiting(hub, waiters, "a1")
+    report = await scheduler.run_once(full=False)
+    assert report.reserved == [(last.id, "a1")]
+    await waiting(hub, waiters, "writer", ("doc-writing",))
+    await scheduler.run_once(full=False)  # a pass with an agent waiting first re-reads what events touched
+    assert scheduler.queue is not None and len(scheduler.queue) == BACKLOG
+    scheduler.stop()
+
+
+async def test_the_index_follows_creation_reservation_and_deletion(hub: Hub) -> None:
+    waiters = Waiters()
+    scheduler = Scheduler(hub, Queries(hub.store), waiters)
+    await waiting(hub, waiters, "writer", ("doc-writing",))  # takes none of the tasks below
+    await scheduler.run_once(full=False)  # loads the (empty) index
+    assert scheduler.queue is not None and len(scheduler.queue) == 0
+    kept = await hub.tasks.create(NewTask(prompt="one", capabilities=("code-writing",)))
+    dropped = await hub.tasks.create(NewTask(prompt="two", capabilities=("code-writing",)))
+    await hub.tasks.delete(dropped.id)
+    await scheduler.run_once(full=False)
+    assert kept.id in scheduler.queue and dropped.id not in scheduler.queue
+    await waiting(hub, waiters, "a1")
+    assert (await scheduler.run_once(full=False)).reserved == [(kept.id, "a1")]
+    await scheduler.run_once(full=False)
+    assert kept.id not in scheduler.queue  # reserved: no longer queued
+    await hub.work.expire(kept.id, "given back")
+    await scheduler.run_once(full=False)
+    assert kept.id in scheduler.queue
+    async with hub.store.read() as tx:
+        assert (await tx.get_task(kept.id)).status is Status.QUEUED  # type: ignore[union-attr]
+    scheduler.stop()
+
+
+async def test_a_task_created_after_the_index_loaded_is_dispatched_on_the_next_pass(hub: Hub) -> None:
+    waiters = Waiters()
+    scheduler = Scheduler(hub, Queries(hub.store), waiters)
+    await waiting(hub, waiters, "a1")
+    await scheduler.run_once(full=False)
+    created = await hub.tasks.create(NewTask(prompt="later", capabilities=("code-writing",)))
+    report = await asyncio.wait_for(scheduler.run_once(full=False), WAIT)
+    assert report.reserved == [(created.id, "a1")]
+    scheduler.stop()
