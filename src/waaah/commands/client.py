@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 the server is unreachable or refused the request, 2 bad inpu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ DEFAULT_HOME = "~/.waaah"
 TIMEOUT = 15.0
 EXIT_OK, EXIT_SERVER, EXIT_USAGE = 0, 1, 2
 JSON = dict[str, Any]
+FULL_TASK_ID = re.compile(r"^task-\d+-[0-9a-z]+$")
+MATCHES_SHOWN = 10
 
 
 class CliError(Exception):
@@ -146,10 +149,31 @@ class ApiClient:
         result: JSON = self.get(f"/admin/tasks/{task_id}")
         return result
 
+    def task_id(self, given: str) -> str:
+        """The full id of the task `given` names: a full id, or a unique part of one as the dashboard
+        shows it (`x48iqi`, `#x48iqi`: the end of the id, or its start)."""
+        wanted = given.strip().lstrip("#")
+        if FULL_TASK_ID.match(wanted) or not wanted:
+            return wanted or given
+        found, _ = self.tasks(q=wanted, limit=0)
+        ids = [t["id"] for t in found if _names(t["id"], wanted)]
+        if len(ids) == 1:
+            return str(ids[0])
+        if not ids:
+            raise ServerError(f"no task id starts or ends with {wanted!r}", 404, "NOT_FOUND")
+        shown = "\n".join(f"  {i}" for i in ids[:MATCHES_SHOWN])
+        more = f"\n  … and {len(ids) - MATCHES_SHOWN} more" if len(ids) > MATCHES_SHOWN else ""
+        raise UsageError(f"{wanted!r} names {len(ids)} tasks; give more of the id:\n{shown}{more}")
+
     def tasks(self, **params: str | int) -> tuple[list[JSON], int]:
         response = self.call("GET", "/admin/tasks", params=params)
         tasks: list[JSON] = response.json()
         return tasks, int(response.headers.get("x-total-count", len(tasks)))
+
+    def capabilities(self) -> list[str]:
+        """The capabilities an agent can register with (`GET /admin/capabilities`)."""
+        result: list[str] = self.get("/admin/capabilities")["capabilities"]
+        return result
 
     def agents(self) -> list[JSON]:
         result: list[JSON] = self.get("/admin/agents/status")
@@ -158,3 +182,9 @@ class ApiClient:
     def check(self) -> None:
         """Fail with a clear message unless the server is up and takes our key."""
         self.get("/admin/stats")
+
+
+def _names(task_id: str, part: str) -> bool:
+    """Whether `part` names `task_id`: its start, its end, or the start of its random suffix."""
+    suffix = task_id.rsplit("-", 1)[-1]
+    return task_id.startswith(part) or task_id.endswith(part) or suffix.startswith(part)

@@ -17,8 +17,11 @@ from waaah.commands.client import JSON, ApiClient, Connection, UsageError
 from waaah.commands.plan import PlanError, PlanRow, load_plan
 from waaah.domain.lifecycle import ACTIVE, Status
 from waaah.domain.tasks import PRIORITIES
+from waaah.domain.views import excerpt
 
 CAPABILITY_COLUMNS = ("capabilities", "caps")
+TITLE_LIMIT = 80
+"""A title taken from the prompt is its first line, cut to this many characters."""
 
 
 def emit_json(value: Any) -> None:
@@ -38,13 +41,15 @@ def read_prompt(prompt: str) -> str:
 
 
 def send(args: argparse.Namespace, conn: Connection) -> int:
-    body: JSON = {"prompt": read_prompt(args.prompt), "priority": args.priority, "source": "CLI",
-                  "requiredCapabilities": capabilities(args.capability),
-                  "dependencies": list(args.depends_on or [])}
-    optional = {"title": args.title, "workspaceId": args.workspace, "agentId": args.agent,
-                "requiresReview": args.review}
+    prompt = read_prompt(args.prompt)
+    body: JSON = {"prompt": prompt, "priority": args.priority, "source": "CLI",
+                  "title": args.title or excerpt(prompt, TITLE_LIMIT),
+                  "requiredCapabilities": capabilities(args.capability)}
+    optional = {"workspaceId": args.workspace, "agentId": args.agent, "requiresReview": args.review}
     body.update({k: v for k, v in optional.items() if v is not None})
     with ApiClient(conn) as api:
+        check_capabilities(api, body["requiredCapabilities"])
+        body["dependencies"] = [api.task_id(d) for d in args.depends_on or []]
         created = api.enqueue(body)
     if args.json:
         emit_json(created)
@@ -53,23 +58,45 @@ def send(args: argparse.Namespace, conn: Connection) -> int:
     return 0
 
 
+def check_capabilities(api: ApiClient, wanted: list[str]) -> None:
+    """Refuse a capability no agent can register with: such a task would never be picked up."""
+    known = api.capabilities()
+    unknown = [c for c in dict.fromkeys(wanted) if c not in known]
+    if unknown:
+        raise UsageError(f"no agent can have the capability {', '.join(unknown)} (nothing was created); "
+                         f"choose from: {', '.join(known)}")
+
+
+def after_text(deps: tuple[str, ...]) -> str:
+    """`It starts after T1 is done.` / `… after T1 and T2 are done.`"""
+    names = deps[0] if len(deps) == 1 else f"{', '.join(deps[:-1])} and {deps[-1]}"
+    return f"It starts after {names} {'is' if len(deps) == 1 else 'are'} done."
+
+
 def plan_task(row: PlanRow, task_ids: dict[str, str], args: argparse.Namespace) -> JSON:
     """The enqueue body for one plan row, its dependencies mapped to the tasks already created."""
     lines = [f"{row.id}: {row.title}", "", f"Task {row.id} of the plan {Path(args.plan).name}."]
     if row.deps:
-        lines.append(f"It starts after {', '.join(row.deps)} are done.")
+        lines.append(after_text(row.deps))
     if row.verify:
         lines += ["", f"Verify: {row.verify}"]
     context: JSON = {"planId": row.id, "plan": Path(args.plan).name, "verify": row.verify}
     if row.extra:
         context["planColumns"] = row.extra
-    row_caps = next((v for k, v in row.extra.items() if k.lower() in CAPABILITY_COLUMNS), "")
     body: JSON = {"prompt": "\n".join(lines), "title": row.title, "priority": args.priority, "source": "CLI",
-                  "requiredCapabilities": capabilities([*(args.capability or []), row_caps]),
+                  "requiredCapabilities": row_capabilities(row, args),
                   "dependencies": [task_ids[d] for d in row.deps], "context": context}
     if args.workspace:
         body["workspaceId"] = args.workspace
+    if args.review:
+        body["requiresReview"] = True
     return body
+
+
+def row_capabilities(row: PlanRow, args: argparse.Namespace) -> list[str]:
+    """`-c` for every task, plus the row's own Capabilities column."""
+    row_caps = next((v for k, v in row.extra.items() if k.lower() in CAPABILITY_COLUMNS), "")
+    return capabilities([*(args.capability or []), row_caps])
 
 
 def read_plan(path: str) -> list[PlanRow]:
@@ -96,6 +123,7 @@ def assign(args: argparse.Namespace, conn: Connection) -> int:
     task_ids: dict[str, str] = {}
     statuses: dict[str, str] = {}
     with ApiClient(conn) as api:
+        check_capabilities(api, [c for r in rows for c in row_capabilities(r, args)])
         for row in rows:
             try:
                 created = api.enqueue(plan_task(row, task_ids, args))
@@ -122,7 +150,7 @@ def _created_so_far(task_ids: dict[str, str]) -> str:
 def list_tasks(args: argparse.Namespace, conn: Connection) -> int:
     params: dict[str, str | int] = {"limit": args.limit}
     if args.status:
-        params["status"] = ",".join(s.strip().upper() for s in args.status.split(","))
+        params["status"] = ",".join(statuses(args.status))
     elif args.active:
         params["status"] = ",".join(s.value for s in Status if s in ACTIVE)
     if args.agent:
@@ -140,6 +168,16 @@ def list_tasks(args: argparse.Namespace, conn: Connection) -> int:
     return 0
 
 
+def statuses(text: str) -> list[str]:
+    """`queued,blocked` → [QUEUED, BLOCKED]; an unknown status is a usage error."""
+    given = [s.strip().upper() for s in text.split(",") if s.strip()]
+    known = [s.value for s in Status]
+    unknown = [s for s in given if s not in known]
+    if unknown or not given:
+        raise UsageError(f"unknown status {', '.join(unknown) or repr(text)}; choose from: {', '.join(known)}")
+    return given
+
+
 def hub_status(api: ApiClient) -> JSON:
     counts = {}
     for status in Status:
@@ -154,7 +192,7 @@ def status(args: argparse.Namespace, conn: Connection) -> int:
         if args.task_id is None:
             summary = hub_status(api)
         else:
-            task = api.task(args.task_id)
+            task = api.task(api.task_id(args.task_id))
             deps = {d: api.task(d)["status"] for d in task.get("dependencies") or []}
     if args.task_id is not None:
         if args.json:
@@ -186,26 +224,28 @@ def act(args: argparse.Namespace, conn: Connection) -> int:
     elif args.command == "answer":
         body = {"answer": args.answer}
     with ApiClient(conn) as api:
-        result = api.post(f"/admin/tasks/{args.task_id}/{route}", body)
-        now = api.task(args.task_id)["status"]
+        task_id = api.task_id(args.task_id)
+        result = api.post(f"/admin/tasks/{task_id}/{route}", body)
+        now = api.task(task_id)["status"]
     if args.json:
-        emit_json({**result, "taskId": args.task_id, "status": now})
+        emit_json({**result, "taskId": task_id, "status": now})
     else:
-        print(f"{done} {args.task_id}: now {now}")
+        print(f"{done} {task_id}: now {now}")
     return 0
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], wrap: Any) -> None:
     p = commands.add_parser("send", help="create one task", description="Create one task on the server.")
     p.add_argument("prompt", metavar="PROMPT", help="what to do ('-' reads it from stdin)")
-    p.add_argument("--title", help="short title (default: from the prompt)")
+    p.add_argument("--title", help="short title (default: the prompt's first line, at most 80 characters)")
     p.add_argument("--priority", choices=PRIORITIES, default="normal", help="default: normal")
     p.add_argument("-c", "--capability", action="append", metavar="CAP",
                    help="required capability; repeat or comma-separate (e.g. code-writing)")
     p.add_argument("--workspace", metavar="REPO", help="repository id the agent must work in")
     p.add_argument("--agent", metavar="AGENT_ID", help="preferred agent")
     p.add_argument("-d", "--depends-on", action="append", metavar="TASK_ID",
-                   help="task that must be COMPLETED first; repeatable")
+                   help="task that must be COMPLETED first (its id, or a unique part as the dashboard shows it); "
+                        "repeatable")
     review = p.add_mutually_exclusive_group()
     review.add_argument("--review", action="store_true", default=None, help="require review before COMPLETED")
     review.add_argument("--no-review", dest="review", action="store_false", help="skip the review gate")
@@ -224,6 +264,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], w
     p.add_argument("--priority", choices=PRIORITIES, default="normal", help="priority of every task")
     p.add_argument("-c", "--capability", action="append", metavar="CAP",
                    help="capability every task requires; repeatable (a Capabilities column adds per row)")
+    p.add_argument("--review", action="store_true", help="every task needs review before COMPLETED")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=wrap(assign))
 
@@ -239,7 +280,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], w
     p = commands.add_parser("status", help="the hub at a glance, or one task in detail",
                             description="Without TASK_ID: task counts per status and the agents. "
                                         "With TASK_ID: that task in detail.")
-    p.add_argument("task_id", metavar="TASK_ID", nargs="?", help="a task id")
+    p.add_argument("task_id", metavar="TASK_ID", nargs="?", help="a task id, or a unique part (e.g. x48iqi)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=wrap(status))
 
@@ -248,7 +289,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], w
              "retry": "queue a failed, cancelled or stuck task again"}
     for name, text in helps.items():
         p = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        p.add_argument("task_id", metavar="TASK_ID", help="the task id")
+        p.add_argument("task_id", metavar="TASK_ID", help="the task id, or a unique part (e.g. x48iqi)")
         if name == "answer":
             p.add_argument("answer", metavar="ANSWER", help="the answer to the agent's question")
         if name == "reject":
