@@ -45,7 +45,8 @@ def send(args: argparse.Namespace, conn: Connection) -> int:
     body: JSON = {"prompt": prompt, "priority": args.priority, "source": "CLI",
                   "title": args.title or excerpt(prompt, TITLE_LIMIT),
                   "requiredCapabilities": capabilities(args.capability)}
-    optional = {"workspaceId": args.workspace, "agentId": args.agent, "requiresReview": args.review}
+    optional = {"workspaceId": args.workspace, "agentId": args.agent, "requiresReview": args.review,
+                "verify": args.verify}
     body.update({k: v for k, v in optional.items() if v is not None})
     with ApiClient(conn) as api:
         check_capabilities(api, body["requiredCapabilities"])
@@ -88,6 +89,10 @@ def plan_task(row: PlanRow, task_ids: dict[str, str], args: argparse.Namespace) 
                   "dependencies": [task_ids[d] for d in row.deps], "context": context}
     if args.workspace:
         body["workspaceId"] = args.workspace
+    if row.verify:
+        body["verify"] = [row.verify]
+    if row.id.upper().startswith("V"):
+        body["verification"] = True
     if args.review:
         body["requiresReview"] = True
     return body
@@ -223,6 +228,8 @@ def act(args: argparse.Namespace, conn: Connection) -> int:
         body = {"feedback": args.feedback}
     elif args.command == "answer":
         body = {"answer": args.answer}
+    elif args.command == "approve" and args.override is not None:
+        body = {"override": args.override}
     with ApiClient(conn) as api:
         task_id = api.task_id(args.task_id)
         result = api.post(f"/admin/tasks/{task_id}/{route}", body)
@@ -249,6 +256,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], w
     review = p.add_mutually_exclusive_group()
     review.add_argument("--review", action="store_true", default=None, help="require review before COMPLETED")
     review.add_argument("--no-review", dest="review", action="store_false", help="skip the review gate")
+    p.add_argument("--verify", action="append", metavar="CMD",
+                   help="shell command that checks the work (run by the agent's runner); repeatable")
     p.add_argument("--json", action="store_true", help="print the server's JSON answer")
     p.set_defaults(run=wrap(send))
 
@@ -256,7 +265,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], w
         "assign", help="create every task of a Markdown plan",
         description="Create the tasks of a Markdown plan: a table with the columns ID | Title | Deps | Verify "
                     "(more columns allowed; '—' or empty Deps means none). Dependencies become real task "
-                    "dependencies and each Verify command is kept in the task's context. A plan with a cycle, "
+                    "dependencies and each Verify cell becomes the task's verify command; a row whose ID "
+                    "starts with V (V1) is a plan verification task, with no review. A plan with a cycle, "
                     "an unknown or a duplicate id is refused before anything is created.")
     p.add_argument("plan", metavar="PLAN.md", help="the plan file")
     p.add_argument("--dry-run", action="store_true", help="print the tasks in dependency order; create nothing")
@@ -294,5 +304,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser], w
             p.add_argument("answer", metavar="ANSWER", help="the answer to the agent's question")
         if name == "reject":
             p.add_argument("--feedback", required=True, help="what the agent should change")
+        if name == "approve":
+            p.add_argument("--override", metavar="REASON",
+                           help="approve over a failing or missing verification check, for this reason")
         p.add_argument("--json", action="store_true", help="print JSON")
         p.set_defaults(run=wrap(act))

@@ -1,1 +1,0 @@
-"""Webhooks: subscriptions to the event log, delivered signed, once per subscription in `seq` order."""
