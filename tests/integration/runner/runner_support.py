@@ -58,6 +58,11 @@ def commit_files(repo: Path, files: dict[str, str], message: str) -> None:
     git(repo, "commit", "-q", "-m", message)
 
 
+def approve(rest: httpx.Client, task_id: str) -> None:
+    response = rest.post(f"/admin/tasks/{task_id}/approve")
+    assert response.status_code == 200, response.text
+
+
 def checks(rest: httpx.Client, task_id: str) -> list[dict[str, Any]]:
     """The task's recorded checks, oldest first."""
     response = rest.get(f"/admin/tasks/{task_id}/checks")

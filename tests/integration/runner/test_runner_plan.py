@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.integration.runner.runner_support import agent_run, enqueue, fake_runs, git, task
+from tests.integration.runner.runner_support import agent_run, approve, enqueue, fake_runs, git, task
 from tests.live import ServerProcess
 
 PLAN = {"a": [], "b": [], "c": ["a"], "d": ["a", "b"], "e": ["c", "d"]}
@@ -37,7 +37,7 @@ def test_a_plan_is_worked_reviewed_and_merged_in_dependency_order(
             if "submitted for review" in line:
                 diff = task(rest, task_id)["response"]["diff"]
                 assert f"+++ b/{names[task_id]}.txt" in diff and f"+{names[task_id]} was here" in diff
-                assert rest.post(f"/admin/tasks/{task_id}/approve").status_code == 200
+                approve(rest, task_id)
             elif "Merged into main" in line:
                 merged.append(names[task_id])
         assert runner.interrupt() == 0

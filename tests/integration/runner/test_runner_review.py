@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.integration.runner.runner_support import agent_run, enqueue, fake_runs, git, task
+from tests.integration.runner.runner_support import agent_run, approve, enqueue, fake_runs, git, task
 from tests.live import ServerProcess
 
 
@@ -54,14 +54,14 @@ def test_a_merge_conflict_goes_back_to_the_agent_that_did_the_work(
     with agent_run(hub.url, repo, log, "--slots", "2", "--id", "merger") as runner:
         runner.until("submitted for review")
         runner.until("submitted for review")
-        assert rest.post(f"/admin/tasks/{first}/approve").status_code == 200
+        approve(rest, first)
         runner.until(first, "Merged into main")
-        assert rest.post(f"/admin/tasks/{second}/approve").status_code == 200
+        approve(rest, second)
         runner.until(second, "merge conflict in conflict.txt")
         runner.until(second, "submitted for review")
         again = task(rest, second)
         assert again["status"] == "IN_REVIEW" and again["assignedTo"] in ("merger-1", "merger-2")
-        assert rest.post(f"/admin/tasks/{second}/approve").status_code == 200
+        approve(rest, second)
         runner.until(second, "Merged into main")
     runs = [r for r in fake_runs(log) if r["task_id"] == second]
     assert len(runs) == 2 and runs[0]["agent_id"] == runs[1]["agent_id"]

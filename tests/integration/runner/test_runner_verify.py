@@ -11,7 +11,16 @@ from pathlib import Path
 
 import httpx
 
-from tests.integration.runner.runner_support import agent_run, checks, commit_files, enqueue, fake_runs, git, task
+from tests.integration.runner.runner_support import (
+    agent_run,
+    approve,
+    checks,
+    commit_files,
+    enqueue,
+    fake_runs,
+    git,
+    task,
+)
 from tests.live import ServerProcess
 
 FORBIDDEN = "sh check.sh"
@@ -95,13 +104,13 @@ def test_two_approved_tasks_that_break_together_merge_one_at_a_time_and_main_nev
     with agent_run(hub.url, repo, log, "--slots", "2", "--id", "pair", "--merge", "squash") as runner:
         runner.until("submitted for review")
         runner.until("submitted for review")
-        assert rest.post(f"/admin/tasks/{rename}/approve").status_code == 200
+        approve(rest, rename)
         runner.until(rename, "checking the candidate")
-        assert rest.post(f"/admin/tasks/{total}/approve").status_code == 200
+        approve(rest, total)
         runner.until(rename, "Merged into main")
         runner.until(total, f"`{UNITTEST}` exited with 1", "on the merge candidate: back to the agent")
         runner.until(total, "submitted for review")
-        assert rest.post(f"/admin/tasks/{total}/approve").status_code == 200
+        approve(rest, total)
         runner.until(total, "Merged into main")
     stages = [(c["stage"], c["passed"]) for c in checks(rest, total)]
     assert stages == [("pre-review", True), ("merge", False), ("pre-review", True), ("merge", True)]
