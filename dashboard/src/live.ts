@@ -4,7 +4,7 @@ import { handshakeAuth, syncRequest } from './state';
 import type { Store } from './store';
 import type { SyncFull } from './types';
 
-export const SUBSCRIBE = ['task:*:*', 'agent:*:*'];
+export const SUBSCRIBE = ['task:*:*', 'agent:*:*', 'hook:*:*'];
 const AUTH_CODES = new Set(['AUTH_MISSING', 'AUTH_INVALID']);
 
 export interface LiveHooks {

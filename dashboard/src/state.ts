@@ -118,11 +118,12 @@ type Kind = 'created' | 'updated' | 'deleted' | 'transcript' | 'status';
 const TASK_KINDS: readonly Kind[] = ['created', 'updated', 'deleted', 'transcript'];
 
 /** `task:{id}:created` → ['task', 'created'] (also the unscoped `task:created`). */
-export function parseEventName(name: string): { entity: 'task' | 'agent'; kind: Kind } | null {
+export function parseEventName(name: string): { entity: 'task' | 'agent' | 'hook'; kind: Kind } | null {
   const entity = name.slice(0, name.indexOf(':'));
   const kind = name.slice(name.lastIndexOf(':') + 1) as Kind;
   if (entity === 'task' && TASK_KINDS.includes(kind)) return { entity, kind };
   if (entity === 'agent' && kind === 'status') return { entity, kind };
+  if (entity === 'hook' && (kind === 'status' || kind === 'deleted')) return { entity, kind };
   return null;
 }
 
@@ -141,6 +142,7 @@ function receive(state: LiveState, name: string, payload: unknown, now: number):
   }
   const next = { ...state, seq: body.seq, resyncSince: null };
   const { seq: _seq, ...fields } = body as Record<string, unknown> & { id: string; seq: number };
+  if (parsed.entity === 'hook') return next; // a webhook's state: no card shows it, but its seq counts
   if (parsed.entity === 'agent') return applyAgent(next, fields as Agent, body.seq, now);
   if (parsed.kind === 'created') return applyCreated(next, fields as Task, body.seq, now);
   if (parsed.kind === 'deleted') return applyDeleted(next, fields.id, body.seq, now);
