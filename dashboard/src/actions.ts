@@ -103,6 +103,11 @@ export function createActions(store: Store, api: Api, session: Session) {
     cancel: (id: string) => run(() => api.act(id, 'cancel'), 'Task cancelled'),
     retry: (id: string) => run(() => api.act(id, 'retry'), 'Task queued again'),
     approve: (id: string) => run(() => api.act(id, 'approve'), 'Task approved'),
+    approveOverride: (id: string, reason: string) => run(() => api.approveOverride(id, reason), 'Task approved with an override'),
+    loadChecks: async (id: string) => {
+      const found = await run(() => api.checks(id));
+      if (found) store.dispatch({ type: 'checks:loaded', taskId: id, checks: found.checks });
+    },
     async remove(id: string) {
       if ((await run(() => api.remove(id), 'Task deleted')) !== undefined && store.get().view.taskId === id) {
         history.pushState(null, '', pathForTask(null));

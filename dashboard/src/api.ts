@@ -1,5 +1,6 @@
 /** REST calls with the key in X-API-Key. Errors carry the server's `error` text. */
 import type { LoggedEvent } from './activity';
+import type { Check } from './checks';
 import type { TranscriptPage } from './transcript';
 import type { ReviewComment, Task } from './types';
 
@@ -33,6 +34,8 @@ export interface Api {
   capabilities(): Promise<string[]>;
   events(since: number, limit: number): Promise<{ events: LoggedEvent[]; lastSeq: number }>;
   workspaces(): Promise<string[]>;
+  checks(id: string): Promise<{ checks: Check[] }>;
+  approveOverride(id: string, reason: string): Promise<unknown>;
 }
 
 const FINISHED_STATUSES = 'COMPLETED,FAILED,CANCELLED';
@@ -71,6 +74,8 @@ export function createApi(base: string, key: () => string | null): Api {
       json('POST', `${task(id)}/review-comments`, { filePath, lineNumber, content }),
     events: (since, limit) => json('GET', `/admin/events?since=${since}&limit=${limit}`),
     capabilities: async () => (await json<{ capabilities: string[] }>('GET', '/admin/capabilities')).capabilities,
+    checks: (id) => json('GET', `${task(id)}/checks`),
+    approveOverride: (id, reason) => json('POST', `${task(id)}/approve`, { override: reason }),
     workspaces: async () => (await json<{ path: string }[]>('GET', '/admin/workspaces')).map((w) => w.path),
   };
 }

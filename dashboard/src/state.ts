@@ -7,6 +7,7 @@ import {
   type ActivityEntry, type LoggedEvent,
 } from './activity';
 import { applyLive, applyPage, openTranscript, type Transcript, type TranscriptEntry, type TranscriptPage } from './transcript';
+import type { Check } from './checks';
 import type { Agent, SyncFull, Task } from './types';
 import { FINISHED } from './types';
 
@@ -31,6 +32,8 @@ export interface LiveState {
   lastError: string | null;
   /** The transcript of the task whose detail is open (null when none is). */
   transcript: Transcript | null;
+  /** The checks of the task whose detail is open, as last loaded (null when none were). */
+  checks: { taskId: string; list: Check[] } | null;
 }
 
 export type LiveAction =
@@ -41,11 +44,13 @@ export type LiveAction =
   | { type: 'finished:page'; tasks: Task[]; offset: number; total: number }
   | { type: 'transcript:open'; taskId: string | null }
   | { type: 'transcript:loaded'; taskId: string; page: TranscriptPage }
-  | { type: 'activity:loaded'; events: LoggedEvent[] };
+  | { type: 'activity:loaded'; events: LoggedEvent[] }
+  | { type: 'checks:loaded'; taskId: string; checks: Check[] };
 
 export const initialLive: LiveState = {
   tasks: {}, agents: {}, seq: -1, synced: false, syncs: 0, connection: 'connecting',
   resyncSince: null, activity: [], finished: { offset: 0, total: null }, lastError: null, transcript: null,
+  checks: null,
 };
 
 export function reduceLive(state: LiveState, action: LiveAction): LiveState {
@@ -66,6 +71,8 @@ export function reduceLive(state: LiveState, action: LiveAction): LiveState {
       return state.transcript?.taskId === action.taskId ? { ...state, transcript: applyPage(state.transcript, action.page) } : state;
     case 'activity:loaded':
       return applyLogged(state, action.events);
+    case 'checks:loaded':
+      return { ...state, checks: { taskId: action.taskId, list: action.checks } };
   }
 }
 

@@ -6,6 +6,7 @@ import { BoardView } from './Board';
 import { ActionsContext } from './context';
 import { FilterBar, Header } from './Header';
 import { KeyScreen } from './KeyScreen';
+import { MergeQueuePanel } from './MergeQueue';
 import { NewTaskDialog } from './NewTaskDialog';
 import { Notices } from './Notices';
 import { TaskDetail } from './TaskDetail';
@@ -23,6 +24,7 @@ export function App({ store, actions }: { store: Store; actions: Actions }) {
               <BoardView live={live} filter={view.filter} />
             </div>
             <aside class="side">
+              <MergeQueuePanel tasks={live.tasks} />
               <AgentsPanel agents={live.agents} tasks={live.tasks} selected={view.filter.agentId} />
               <Activity entries={live.activity} />
             </aside>

@@ -1,6 +1,7 @@
 import type { Task } from '../types';
 import { blockedText, capabilitiesOf, cardTitle, label, shortId } from './format';
 import { useActions } from './context';
+import { checkBadge } from '../checks';
 
 export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> }) {
   const actions = useActions();
@@ -13,6 +14,8 @@ export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> 
       <div class="card-top">
         <span class="status-chip">{label(task.status)}</span>
         {task.priority && task.priority !== 'normal' && <span class={`prio prio-${task.priority}`}>{task.priority}</span>}
+        {task.verification && <span class="verification-tag" data-testid="verification">verification</span>}
+        {checkBadge(task) && <span class={`check-state check-${checkBadge(task)}`} data-testid="check-badge">checks {checkBadge(task)}</span>}
       </div>
       <div class="card-title">{cardTitle(task)}</div>
       <div class="card-meta">

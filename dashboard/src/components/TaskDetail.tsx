@@ -3,6 +3,7 @@ import type { LiveState } from '../state';
 import type { Message, Task } from '../types';
 import type { ViewState } from '../view';
 import { useActions } from './context';
+import { ChecksSection } from './Checks';
 import { DiffView } from './DiffView';
 import { blockedText, capabilitiesOf, dateTime, heading, label, submitText } from './format';
 import { TaskActions } from './TaskActions';
@@ -128,6 +129,7 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
             <TaskActions task={task} busy={view.busy} />
             <Blocked task={task} />
             <Section title="Prompt"><div class="pre prompt" data-testid="prompt">{task.prompt ?? ''}</div></Section>
+            <ChecksSection task={task} checks={live.checks?.taskId === taskId ? live.checks.list : null} />
             {task.response?.message && <Section title="Response"><div class="pre">{task.response.message}</div></Section>}
             {task.response?.diff && (
               <Section title="Diff">
