@@ -55,6 +55,14 @@ SETTINGS: tuple[Setting, ...] = (
             "any Host: only behind a reverse proxy that checks it."),
     Setting("WAAAH_TRANSCRIPT_LIMIT", "5000",
             "Transcript entries kept per task; beyond it the oldest are dropped (and counted)."),
+    Setting("WAAAH_HOOK_RETRY_BASE", "1", "Seconds before a webhook's first retry; each failure in a row doubles it."),
+    Setting("WAAAH_HOOK_RETRY_MAX", "300", "Longest wait between two attempts of a webhook delivery, in seconds."),
+    Setting("WAAAH_HOOK_MAX_FAILURES", "10",
+            "Failed deliveries in a row after which a webhook is paused (until resumed)."),
+    Setting("WAAAH_HOOK_TIMEOUT", "10", "Seconds a webhook receiver has to answer a delivery."),
+    Setting("WAAAH_HOOK_LEASE", "30",
+            "Seconds a hub process holds a webhook while it delivers (renewed on each delivery); after a crash "
+            "another process, or the restarted one, takes over once it runs out."),
     Setting("WAAAH_HOME", "~/.waaah", "Folder of credentials.json."),
 )
 
@@ -86,6 +94,11 @@ class Settings:
     ws_deflate: bool = False
     transcript_limit: int = 5000
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    hook_retry_base: float = 1.0
+    hook_retry_max: float = 300.0
+    hook_max_failures: int = 10
+    hook_timeout: float = 10.0
+    hook_lease: float = 30.0
     api_key_created: bool = field(default=False, compare=False)
     api_key_file: str = field(default="", compare=False)  # the credentials file holding the key; "" if from env
 
@@ -123,6 +136,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ws_deflate=_bool(env, "WAAAH_WS_DEFLATE"),
         transcript_limit=_int(env, "WAAAH_TRANSCRIPT_LIMIT"),
         allowed_hosts=_allowed_hosts(env),
+        hook_retry_base=_float(env, "WAAAH_HOOK_RETRY_BASE"),
+        hook_retry_max=_float(env, "WAAAH_HOOK_RETRY_MAX"),
+        hook_max_failures=_int(env, "WAAAH_HOOK_MAX_FAILURES"),
+        hook_timeout=_float(env, "WAAAH_HOOK_TIMEOUT"),
+        hook_lease=_float(env, "WAAAH_HOOK_LEASE"),
     )
 
 

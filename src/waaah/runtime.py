@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from waaah.bus import Bus
 from waaah.config import Settings
+from waaah.hooks.worker import HookWorker
 from waaah.longpoll import LongPolls
 from waaah.scheduler import Scheduler
 from waaah.service import Hub
@@ -25,11 +26,13 @@ class Runtime:
     polls: LongPolls
     waiters: Waiters
     tailer: Tailer
+    hooks: HookWorker
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def stop(self) -> None:
         self.scheduler.stop()
         self.tailer.stop()
+        self.hooks.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -49,8 +52,10 @@ async def build_runtime(settings: Settings, run_scheduler: bool = True) -> Runti
     waiters = Waiters()
     scheduler = Scheduler(hub, queries, waiters)
     tailer = Tailer(store, bus, settings.scheduler_tick)
-    runtime = Runtime(hub, queries, scheduler, LongPolls(hub, scheduler, waiters), waiters, tailer)
+    hooks = HookWorker(hub, settings.scheduler_tick)
+    runtime = Runtime(hub, queries, scheduler, LongPolls(hub, scheduler, waiters), waiters, tailer, hooks)
     runtime._tasks.append(asyncio.create_task(tailer.run(), name="waaah-tailer"))
+    runtime._tasks.append(asyncio.create_task(hooks.run(), name="waaah-hooks"))
     if run_scheduler:
         runtime._tasks.append(asyncio.create_task(scheduler.run(), name="waaah-scheduler"))
     return runtime

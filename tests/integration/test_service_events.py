@@ -14,6 +14,7 @@ from waaah.domain.lifecycle import Actor, Status
 from waaah.service import Hub, NewTask
 from waaah.service.agents import AgentOps
 from waaah.service.checks import CheckOps, NewCheck
+from waaah.service.hooks import HookOps, NewHook
 from waaah.service.tasks import TaskOps
 from waaah.service.transcripts import NewEntry, TranscriptOps
 from waaah.service.work import WorkOps
@@ -119,6 +120,16 @@ SCENARIOS: dict[str, tuple[Op, Op, list[str]]] = {
                     ["task:updated", "task:deleted", "task:updated", "task:deleted", "task:deleted"]),
     "agents.sign_off": (lambda h, c: _set(c, t=held(h)), lambda h, c: h.agents.sign_off("a1"),
                         ["task:updated", "agent:status", "agent:status"]),
+    "hooks.create": (lambda h, c: _none(), lambda h, c: a_hook(h), ["hook:status"]),
+    "hooks.remove": (lambda h, c: _set(c, k=a_hook(h)), lambda h, c: h.hooks.remove(c["k"]), ["hook:deleted"]),
+    "hooks.resume": (lambda h, c: _set(c, k=a_hook(h)), lambda h, c: h.hooks.resume(c["k"]), ["hook:status"]),
+    # the delivery worker's bookkeeping appends nothing (an event per delivery would feed the hook itself)
+    "hooks.lease": (lambda h, c: _set(c, k=a_hook(h)), lambda h, c: h.hooks.lease(c["k"], "w1"), []),
+    "hooks.advance": (lambda h, c: _set(c, k=a_leased_hook(h)),
+                      lambda h, c: h.hooks.advance(c["k"], "w1", 1, delivered=True), []),
+    "hooks.failed": (lambda h, c: _set(c, k=a_leased_hook(h)), lambda h, c: h.hooks.failed(c["k"], "w1", "HTTP 503"),
+                     []),
+    "hooks.release": (lambda h, c: _set(c, k=a_leased_hook(h)), lambda h, c: h.hooks.release(c["k"], "w1"), []),
 }
 
 
@@ -152,6 +163,16 @@ async def _done(hub: Hub) -> None:
     await hub.tasks.cancel(await queued(hub))
 
 
+async def a_hook(hub: Hub) -> str:
+    return (await hub.hooks.create(NewHook("http://127.0.0.1:9/hook", ["task:*:*"]))).id
+
+
+async def a_leased_hook(hub: Hub) -> str:
+    hook_id = await a_hook(hub)
+    assert await hub.hooks.lease(hook_id, "w1") is not None
+    return hook_id
+
+
 async def _beat_later(hub: Hub) -> None:
     real = hub.core.clock
     hub.core.clock = lambda: real() + 60_000
@@ -167,7 +188,7 @@ async def _offline(hub: Hub) -> None:
 def mutating_operations() -> set[str]:
     found = set()
     for prefix, cls in (("tasks", TaskOps), ("work", WorkOps), ("agents", AgentOps), ("transcripts", TranscriptOps),
-                        ("checks", CheckOps)):
+                        ("checks", CheckOps), ("hooks", HookOps)):
         for name, _ in inspect.getmembers(cls, inspect.iscoroutinefunction):
             if not name.startswith("_"):
                 found.add(f"{prefix}.{name}")
@@ -226,3 +247,16 @@ async def test_writes_within_one_millisecond_keep_their_order(hub: Hub) -> None:
     async with hub.store.read() as tx:
         listed, _ = await tx.find_tasks(TaskQuery(limit=10))
     assert [(t.id, t.created_at) for t in listed] == list(zip(ids[::-1], [1_002, 1_001, 1_000], strict=True))
+
+
+async def test_a_hook_failing_its_last_allowed_delivery_pauses_with_one_event(hub: Hub, recorder: Recorder) -> None:
+    hook_id = await a_leased_hook(hub)
+    for _ in range(hub.settings.hook_max_failures - 1):
+        assert (await hub.hooks.failed(hook_id, "w1", "HTTP 503")) is not None
+        async with hub.store.write() as tx:  # let the test lease it again at once (no backoff)
+            await tx.update_hook(hook_id, {"next_attempt_at": 0})
+        assert await hub.hooks.lease(hook_id, "w1") is not None
+    recorder.take()
+    paused = await hub.hooks.failed(hook_id, "w1", "HTTP 503")
+    assert paused is not None and paused.paused
+    assert [(e.name, e.payload["paused"]) for e in recorder.take()] == [("hook:status", True)]

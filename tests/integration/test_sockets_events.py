@@ -16,6 +16,7 @@ from tests.conftest import API_KEY, make_settings
 from tests.integration.socket_support import Client, Connect, auth, connector
 from waaah.domain.lifecycle import Status
 from waaah.service import Hub, NewTask
+from waaah.service.hooks import NewHook
 from waaah.web.app import create_app
 
 DIFF = "diff --git a/app.py b/app.py\n+print('hello')\n"
@@ -62,6 +63,21 @@ async def commented(hub: Hub, ctx: Ctx) -> None:
 async def agent(hub: Hub, ctx: Ctx) -> None:
     ctx["a"] = "a1"
     await hub.agents.register(ctx["a"], (), {})
+
+
+async def a_hook(hub: Hub, ctx: Ctx) -> None:
+    ctx["k"] = (await hub.hooks.create(NewHook("http://127.0.0.1:9/hook", ["needs-you"]))).id
+
+
+def _hook(paused: bool) -> Callable[[list[dict[str, Any]], Ctx], None]:
+    def check(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
+        assert payloads[0]["paused"] is paused and payloads[0]["events"] == ["needs-you"]
+        assert "secret" not in payloads[0]
+    return check
+
+
+def _no_events(payloads: list[dict[str, Any]], ctx: Ctx) -> None:
+    assert payloads == []
 
 
 async def other_agent(hub: Hub, ctx: Ctx) -> None:
@@ -181,6 +197,14 @@ ROUTES: dict[str, Route] = {
                                ["agent:a1:status"], _evicted),
     "POST /admin/agents/{agent_id}/evict": Route(other_agent, "POST", "/admin/agents/a2/evict",
                                                  {"reason": "upgrade"}, ["agent:a2:status"], _evicted),
+    "POST /admin/hooks": Route(agent, "POST", "/admin/hooks", {"url": "http://127.0.0.1:9/h", "events": ["needs-you"]},
+                               ["hook:{new}:status"], _hook(False)),
+    "DELETE /admin/hooks/{hook_id}": Route(a_hook, "DELETE", "/admin/hooks/{k}", None, ["hook:{k}:deleted"],
+                                           lambda p, c: None),
+    "POST /admin/hooks/{hook_id}/resume": Route(a_hook, "POST", "/admin/hooks/{k}/resume", None,
+                                                ["hook:{k}:status"], _hook(False)),
+    # a test delivery (to a port nothing listens on here) writes nothing
+    "POST /admin/hooks/{hook_id}/test": Route(a_hook, "POST", "/admin/hooks/{k}/test", None, [], _no_events),
 }
 
 
@@ -198,9 +222,9 @@ async def run_route(hub: Hub, http: httpx.AsyncClient, client: Client, route: Ro
     before = hub.bus.last_seq
     response = await http.request(route.method, route.path.format(**ctx), json=route.body)
     assert response.status_code == 200, response.text
-    ctx.setdefault("new", response.json().get("taskId", ""))
+    ctx.setdefault("new", response.json().get("taskId") or response.json().get("id", ""))
     received = [await client.next() for _ in range(hub.bus.last_seq - before)]
-    expected = [name.format(t=ctx.get("t", ""), new=ctx["new"]) for name in route.events]
+    expected = [name.format(t=ctx.get("t", ""), k=ctx.get("k", ""), new=ctx["new"]) for name in route.events]
     assert [name for name, _ in received] == expected
     payloads = [data for _, data in received]
     assert [p["seq"] for p in payloads] == list(range(before + 1, hub.bus.last_seq + 1))
@@ -209,7 +233,7 @@ async def run_route(hub: Hub, http: httpx.AsyncClient, client: Client, route: Ro
 
 async def test_every_mutating_rest_route_sends_its_event_to_subscribed_sockets(live, connect: Connect) -> None:
     hub = live.runtime.hub
-    async with connect(live.url, auth(subscribe=["task:*:*", "agent:*:*"])) as client, \
+    async with connect(live.url, auth(subscribe=["task:*:*", "agent:*:*", "hook:*:*"])) as client, \
             httpx.AsyncClient(base_url=live.url, headers={"X-API-Key": API_KEY}) as http:
         await client.until("sync:full")
         for name, route in ROUTES.items():

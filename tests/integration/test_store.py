@@ -237,3 +237,34 @@ async def test_checks_round_trip_oldest_first_and_the_verification_fields_with_t
         assert await tx.checks("t1") == [first, later]
         assert await tx.checks("t2") == []
 
+
+async def test_a_hook_lease_is_taken_by_one_worker_until_it_runs_out_or_is_released(store) -> None:
+    from waaah.hooks.model import Hook
+
+    hook = Hook("hook-1", "http://127.0.0.1:9/h", "s" * 20, ("needs-you", "task:*:*"), 1, cursor=4)
+    async with store.write() as tx:
+        await tx.insert_hook(hook)
+        assert await tx.lease_hook("hook-1", "w1", now=100, until=200)
+        assert not await tx.lease_hook("hook-1", "w2", now=150, until=250)  # held
+        assert not await tx.update_hook("hook-1", {"cursor": 9}, owner="w2")  # not the holder
+        assert await tx.update_hook("hook-1", {"cursor": 5}, owner="w1")
+        assert await tx.lease_hook("hook-1", "w2", now=201, until=300)  # ran out
+        await tx.update_hook("hook-1", {"paused": True, "leased_until": 0})
+        assert not await tx.lease_hook("hook-1", "w1", now=400, until=500)  # paused
+    async with store.read() as tx:
+        stored = await tx.get_hook("hook-1")
+        assert stored is not None and (stored.cursor, stored.lease_owner, stored.paused) == (5, "w2", True)
+        assert stored.patterns == hook.patterns and [h.id for h in await tx.list_hooks()] == ["hook-1"]
+
+
+async def test_pruning_keeps_every_event_a_hook_has_not_delivered(store) -> None:
+    from waaah.hooks.model import Hook
+
+    async with store.write() as tx:
+        for n in range(5):
+            await tx.append_event("task:updated", f"t{n}", {}, now=n)
+        await tx.insert_hook(Hook("hook-1", "http://127.0.0.1:9/h", "s" * 20, ("*",), 1, cursor=2))
+    async with store.write() as tx:
+        await tx.prune_events(before=100)
+    async with store.read() as tx:
+        assert [e.seq for e in await tx.events_after(0, 10)] == [3, 4, 5]

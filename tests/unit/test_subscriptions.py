@@ -10,8 +10,8 @@ from waaah.realtime.subscriptions import MAX_PATTERNS, matcher, parse_patterns, 
 GOOD = ["task:*:*", "agent:*:*", "agent:*:status", "task:task-123-abc:*", "task:*:updated", "*",
         "*:*:status", "task:*", "task:task-1?3-*:deleted", "agent:claude:1:status"]
 BAD = {
-    "": "1 to", "tasks:*": "start with task: or agent:", "task": "start with task: or agent:",
-    "foo:*:*": "start with task: or agent:", "task:*:bogus": "end with :created or :updated or :deleted",
+    "": "1 to", "tasks:*": "start with task:, agent: or hook:", "task": "start with task:, agent: or hook:",
+    "foo:*:*": "start with task:, agent: or hook:", "task:*:bogus": "end with :created or :updated or :deleted",
     "agent:*:updated": "end with :status", "task:updated": "name the id too", "task:* :*": "spaces",
     "task:*:\x00": "control", "x" * 201: "1 to",
 }

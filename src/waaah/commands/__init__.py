@@ -33,11 +33,12 @@ def wrap(command: Command) -> Callable[[argparse.Namespace], int]:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from waaah.commands import agent, connect, demo, queue, tasks, watch
+    from waaah.commands import agent, connect, demo, hooks, queue, tasks, watch
 
     tasks.add_parsers(commands, wrap)
     watch.add_parser(commands, wrap)
     demo.add_parser(commands, wrap)
     agent.add_parser(commands, wrap)
     connect.add_parser(commands, wrap)
+    hooks.add_parser(commands, wrap)
     queue.add_parser(commands, wrap)

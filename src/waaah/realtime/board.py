@@ -67,7 +67,7 @@ class Board:
         if kind == "agent":
             self.agents[event.entity_id] = {**self.agents.get(event.entity_id, {}), **event.payload}
             return
-        if action == "transcript":  # a live feed for open task details; no card shows it
+        if action == "transcript" or kind == "hook":  # a live feed for open task details; no card shows it
             return
         for cards in self._cards.values():
             cards.pop(event.entity_id, None)

@@ -1,6 +1,7 @@
 """Which events a socket receives: glob patterns over scoped event names. Pure; no I/O.
 
-Scoped names are `task:{id}:created|updated|deleted|transcript` and `agent:{id}:status`. In a pattern, `*`
+Scoped names are `task:{id}:created|updated|deleted|transcript`, `agent:{id}:status` and
+`hook:{id}:status|deleted`. In a pattern, `*`
 matches any run of characters (`:` included, so agent ids with colons still match) and `?` one
 character; everything else is literal.
 """
@@ -14,7 +15,8 @@ from functools import lru_cache
 from waaah.errors import BadRequest
 
 Matcher = Callable[[str], bool]
-ACTIONS = {"task": ("created", "updated", "deleted", "transcript"), "agent": ("status",)}
+ACTIONS = {"task": ("created", "updated", "deleted", "transcript"), "agent": ("status",),
+           "hook": ("status", "deleted")}
 ALL_ACTIONS = frozenset(a for actions in ACTIONS.values() for a in actions)
 MAX_PATTERNS = 100
 MAX_PATTERN_LENGTH = 200
@@ -33,7 +35,7 @@ def pattern_problem(pattern: str) -> str | None:
         return "must not contain spaces or control characters"
     kind, colon, rest = pattern.partition(":")
     if not _has_wildcard(kind) and (kind not in ACTIONS or not colon):
-        return "must start with task: or agent: (or a wildcard)"
+        return "must start with task:, agent: or hook: (or a wildcard)"
     action = rest.rpartition(":")[2] if colon else ""
     if colon and not _has_wildcard(action):
         allowed = ACTIONS.get(kind, tuple(sorted(ALL_ACTIONS)))

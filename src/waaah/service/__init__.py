@@ -7,6 +7,7 @@ from waaah.config import Settings
 from waaah.service.agents import AgentOps
 from waaah.service.checks import CheckOps
 from waaah.service.core import Clock, Core, wall_clock_ms
+from waaah.service.hooks import HookOps
 from waaah.service.tasks import NewTask, TaskOps
 from waaah.service.transcripts import TranscriptOps
 from waaah.service.work import WorkOps
@@ -27,4 +28,5 @@ class Hub:
         self.work = WorkOps(self.core)
         self.agents = AgentOps(self.core, self.work)
         self.transcripts = TranscriptOps(self.core)
+        self.hooks = HookOps(self.core)
         self.checks = CheckOps(self.core)

@@ -21,6 +21,7 @@ from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, Sy
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
 from waaah.store.base import TaskQuery
+from waaah.store.hooks_sql import HookRows
 
 R = TypeVar("R")
 Row = dict[str, Any]
@@ -94,13 +95,13 @@ HISTORY_INSERT = _insert_sql("task_history", columns(HistoryEntry))
 COMMENT_INSERT = _insert_sql("review_comments", columns(ReviewComment))
 PROMPT_INSERT = _insert_sql("system_prompts", [c for c in columns(SystemPrompt) if c != "id"])
 EVENT_INSERT = _insert_sql("events", columns(Event))
-TRANSCRIPT_COLUMNS = columns(TranscriptEntry)
 CHECK_INSERT = _insert_sql("task_checks", columns(Check))
+TRANSCRIPT_COLUMNS = columns(TranscriptEntry)
 HISTORY_COLUMNS = ", ".join(columns(HistoryEntry))
 PRIORITY_ORDER = "CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END"
 
 
-class SqlTx:
+class SqlTx(HookRows):
     """Reads and writes on one connection. Only the service's unit of work calls the writes."""
 
     NO_LIMIT = "LIMIT -1"  # what lets OFFSET stand alone (SQLite's spelling)
@@ -261,7 +262,6 @@ class SqlTx:
     async def update_review_comment(self, comment_id: str, changes: dict[str, Any]) -> None:
         await self._update("review_comments", "id", comment_id, changes)
 
-    # --- transcripts ---------------------------------------------------------------------------
     # --- checks (runs of verify commands) --------------------------------------------------------
     async def checks(self, task_id: str) -> list[Check]:
         """A task's checks, oldest first (in the order they were reported)."""
@@ -271,6 +271,7 @@ class SqlTx:
     async def insert_check(self, check: Check) -> None:
         await self.conn.run(CHECK_INSERT, to_row(check))
 
+    # --- transcripts ---------------------------------------------------------------------------
     async def transcript_span(self, task_id: str) -> Span:
         sql = "SELECT MIN(n) AS lo, MAX(n) AS hi FROM task_transcripts WHERE task_id = :t"
         row = (await self.conn.rows(sql, {"t": task_id}))[0]
@@ -358,6 +359,8 @@ class SqlTx:
         """Drop events older than `before` (ms), always keeping the newest one and every event a
         webhook has not delivered yet."""
         last = await self.last_seq()
+        floor = await self.hooks_floor()
+        last = last if floor is None else min(last, floor + 1)
         return await self.conn.run("DELETE FROM events WHERE created_at < :before AND seq < :last",
                                    {"before": before, "last": last})
 

@@ -17,6 +17,7 @@ from waaah.runtime import build_runtime
 from waaah.web import agents_api, checks_api, metrics, openapi, reference_api, sockets, tasks_api, transcripts_api
 from waaah.web.errors import install_error_handlers
 from waaah.web.guard import Guard
+from waaah.web.hooks_api import router as hooks_router
 from waaah.web.hosts import mcp_security
 from waaah.web.pages import mount_pages
 from waaah.web.schemas import checked_input
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> ASGIApp:
     api.include_router(tasks_api.router)
     api.include_router(agents_api.router)
     api.include_router(transcripts_api.router)
+    api.include_router(hooks_router)
     api.include_router(checks_api.router)
     api.include_router(reference_api.router)
     api.include_router(metrics.router)

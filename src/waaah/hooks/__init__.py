@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions to the event log, delivered signed, once per subscription in `seq` order."""
