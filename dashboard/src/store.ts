@@ -12,6 +12,7 @@ export type Action = LiveAction | ViewAction;
 
 const LIVE_TYPES = new Set<Action['type']>([
   'sync:full', 'event', 'connection', 'task:loaded', 'finished:page', 'transcript:open', 'transcript:loaded', 'activity:loaded',
+  'checks:loaded',
 ]);
 
 export function reduce(state: AppState, action: Action): AppState {

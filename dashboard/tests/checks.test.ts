@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkBadge, gateHold, mergeQueues, type Check } from '../src/checks';
 import { initialLive, reduceLive, syncCards, type LiveAction, type LiveState } from '../src/state';
+import { reduce } from '../src/store';
 import type { Task } from '../src/types';
+import { initialView } from '../src/view';
 
 const NOW = 1_700_000_000_000;
 const SHA = 'a'.repeat(40);
@@ -37,6 +39,8 @@ describe('cards and checks', () => {
   it('keeps the loaded checks of the open task in the one reducer', () => {
     const state = run(initialLive, { type: 'checks:loaded', taskId: 't1', checks: [check()] });
     assert.deepEqual(state.checks, { taskId: 't1', list: [check()] });
+    const app = reduce({ live: initialLive, view: initialView('dark', 't1') }, { type: 'checks:loaded', taskId: 't1', checks: [check()] });
+    assert.deepEqual(app.live.checks, { taskId: 't1', list: [check()] }); // the store routes it to that reducer
   });
 });
 
