@@ -16,6 +16,7 @@ export interface Session {
   /** Forget the key and show the key screen. */
   signOut(): void;
   saveTheme(theme: Theme): void;
+  saveNotifications(on: boolean): void;
 }
 
 export type Actions = ReturnType<typeof createActions>;
@@ -36,6 +37,7 @@ export function createActions(store: Store, api: Api, session: Session) {
       return result;
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) store.dispatch({ type: 'key:prompt', message: err.message });
+      else if (!(err instanceof ApiError) && store.get().live.connection === 'disconnected') return undefined; // the banner says it
       else notify('error', err instanceof Error ? err.message : String(err));
       return undefined;
     } finally {
@@ -137,6 +139,17 @@ export function createActions(store: Store, api: Api, session: Session) {
     theme(theme: Theme) {
       session.saveTheme(theme);
       store.dispatch({ type: 'theme', theme });
+    },
+    /** Ask the browser for permission (a click must start this), then notify on each arrival. */
+    async enableNotifications() {
+      if (typeof Notification === 'undefined') return store.dispatch({ type: 'notifications', state: 'unsupported' });
+      const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+      store.dispatch({ type: 'notifications', state: permission === 'granted' ? 'on' : 'denied' });
+      session.saveNotifications(permission === 'granted');
+    },
+    disableNotifications() {
+      store.dispatch({ type: 'notifications', state: 'off' });
+      session.saveNotifications(false);
     },
     useKey: (key: string) => session.useKey(key),
     signOut: () => session.signOut(),

@@ -6,8 +6,9 @@ import { App } from './components/App';
 import { forgetKey, saveKey, takeKeyFromUrl } from './key';
 import { connect, type LiveConnection } from './live';
 import { taskIdFromPath } from './router';
+import { arrivals, inbox, tabTitle, REASON_TEXT, type InboxItem } from './inbox';
 import { createStore } from './store';
-import { initialView, type Theme } from './view';
+import { initialView, type Notifications, type Theme } from './view';
 import './styles.css';
 
 const storage = window.localStorage;
@@ -16,9 +17,14 @@ const savedTheme = storage.getItem(THEME_KEY);
 const theme: Theme = savedTheme === 'light' || savedTheme === 'dark'
   ? savedTheme : window.matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 
+const NOTIFY_KEY = 'waaah.notifications';
+const canNotify = typeof Notification !== 'undefined';
+const notifications: Notifications = !canNotify ? 'unsupported'
+  : storage.getItem(NOTIFY_KEY) === 'on' && Notification.permission === 'granted' ? 'on' : 'off';
+
 let apiKey = takeKeyFromUrl(window.location, window.history, storage);
 let socket: LiveConnection | null = null;
-const store = createStore(initialView(theme, taskIdFromPath(window.location.pathname)));
+const store = createStore(initialView(theme, taskIdFromPath(window.location.pathname), notifications));
 const api = createApi('', () => apiKey);
 
 const session: Session = {
@@ -44,8 +50,24 @@ const session: Session = {
     store.dispatch({ type: 'key:prompt', message: 'Enter the API key.' });
   },
   saveTheme: (value) => storage.setItem(THEME_KEY, value),
+  saveNotifications: (on) => storage.setItem(NOTIFY_KEY, on ? 'on' : 'off'),
 };
 const actions = createActions(store, api, session);
+
+// The tab title counts what waits on the person; each new arrival (after the first sync) notifies.
+let waiting: InboxItem[] | null = null;
+let waitingTasks: unknown = null;
+store.subscribe(() => {
+  const { live, view } = store.get();
+  if (!live.synced || live.tasks === waitingTasks) return;
+  waitingTasks = live.tasks;
+  const now = inbox(live.tasks);
+  document.title = tabTitle(now.length);
+  const fresh = waiting === null ? [] : arrivals(waiting, now);
+  waiting = now;
+  if (view.notifications !== 'on' || !canNotify || Notification.permission !== 'granted') return;
+  for (const item of fresh) new Notification(REASON_TEXT[item.reason], { body: item.task.title ?? item.task.id, tag: item.task.id });
+});
 
 // The open task's details and transcript come over REST once per route and per sync:full; events keep them live.
 let loadedFor = '';

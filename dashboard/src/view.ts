@@ -31,7 +31,11 @@ export interface ViewState {
   busy: boolean;
   /** Choices for the new-task form, loaded when it opens. */
   options: { capabilities: string[]; workspaces: string[] } | null;
+  /** Browser notifications when something starts waiting on the person (opt-in). */
+  notifications: Notifications;
 }
+
+export type Notifications = 'off' | 'on' | 'denied' | 'unsupported';
 
 export type ViewAction =
   | { type: 'route'; taskId: string | null }
@@ -45,13 +49,15 @@ export type ViewAction =
   | { type: 'review-comments'; taskId: string; comments: ReviewComment[] }
   | { type: 'comment-at'; at: ViewState['commentAt'] }
   | { type: 'busy'; busy: boolean }
-  | { type: 'options'; capabilities: string[]; workspaces: string[] };
+  | { type: 'options'; capabilities: string[]; workspaces: string[] }
+  | { type: 'notifications'; state: Notifications };
 
 export const NOTICE_LIMIT = 4;
 
-export function initialView(theme: Theme, taskId: string | null): ViewState {
+export function initialView(theme: Theme, taskId: string | null, notifications: Notifications = 'off'): ViewState {
   return {
     taskId, theme, dialog: null, keyPrompt: null, notices: [], reviewComments: {}, commentAt: null, busy: false, options: null,
+    notifications,
     filter: { text: '', priority: '', agentId: '', showCancelled: false },
   };
 }
@@ -84,5 +90,7 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
       return { ...state, busy: action.busy };
     case 'options':
       return { ...state, options: { capabilities: action.capabilities, workspaces: action.workspaces } };
+    case 'notifications':
+      return { ...state, notifications: action.state };
   }
 }

@@ -144,12 +144,12 @@ async def test_actions_in_the_detail_reach_the_board(page: Page, live: LiveServe
     ids = await populate(live.runtime.hub)
     await open_board(page, live.url)
     await card(page, ids["review"]).click()
-    await page.get_by_role("button", name="Approve", exact=True).click()
+    await page.locator(".drawer").get_by_role("button", name="Approve", exact=True).click()
     await expect(page.get_by_test_id("detail-status")).not_to_have_text("in review", timeout=LIVE_TIMEOUT)
     await page.get_by_label("Close").click()
     await card(page, ids["blocked"]).click()
-    await page.get_by_label("Answer").fill("Yes, keep them as legacy_id")
-    await page.get_by_role("button", name="Answer", exact=True).click()
+    await page.locator(".drawer").get_by_label("Answer").fill("Yes, keep them as legacy_id")
+    await page.locator(".drawer").get_by_role("button", name="Answer", exact=True).click()
     await expect(card(page, ids["blocked"])).not_to_have_attribute("data-status", "BLOCKED", timeout=LIVE_TIMEOUT)
 
 

@@ -5,6 +5,7 @@ import { AgentsPanel } from './AgentsPanel';
 import { BoardView } from './Board';
 import { ActionsContext } from './context';
 import { FilterBar, Header } from './Header';
+import { Inbox } from './Inbox';
 import { KeyScreen } from './KeyScreen';
 import { MergeQueuePanel } from './MergeQueue';
 import { NewTaskDialog } from './NewTaskDialog';
@@ -18,12 +19,16 @@ export function App({ store, actions }: { store: Store; actions: Actions }) {
       {view.keyPrompt ? <KeyScreen message={view.keyPrompt.message} /> : (
         <div class="layout">
           <Header live={live} view={view} />
+          {live.connection === 'disconnected' && (
+            <div class="offline-banner" role="status" data-testid="offline">Server unreachable, retrying… Actions are paused until it is back.</div>
+          )}
           <main class="main">
             <div class="board-area">
               <FilterBar live={live} view={view} />
               <BoardView live={live} filter={view.filter} />
             </div>
             <aside class="side">
+              <Inbox live={live} view={view} />
               <MergeQueuePanel tasks={live.tasks} />
               <AgentsPanel agents={live.agents} tasks={live.tasks} selected={view.filter.agentId} />
               <Activity entries={live.activity} />

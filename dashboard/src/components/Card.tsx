@@ -1,7 +1,14 @@
 import type { Task } from '../types';
 import { blockedText, capabilitiesOf, cardTitle, label, shortId } from './format';
 import { useActions } from './context';
+import { inboxReason } from '../inbox';
 import { checkBadge } from '../checks';
+
+/** A card waiting on a person looks unlike one waiting on other tasks. */
+function waits(task: Task): string {
+  if (inboxReason(task) === 'question') return 'waits-answer';
+  return task.status === 'BLOCKED' ? 'waits-deps' : '';
+}
 
 export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> }) {
   const actions = useActions();
@@ -9,7 +16,7 @@ export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> 
   const open = deps.filter((d) => tasks[d]?.status !== 'COMPLETED').length;
   const caps = capabilitiesOf(task);
   return (
-    <button class={`card status-${task.status}`} data-task-id={task.id}
+    <button class={`card status-${task.status} ${waits(task)}`} data-task-id={task.id}
       data-status={task.status} onClick={() => actions.open(task.id)}>
       <div class="card-top">
         <span class="status-chip">{label(task.status)}</span>

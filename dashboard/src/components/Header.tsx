@@ -1,4 +1,5 @@
 import { COLUMNS, columnCount, countByStatus } from '../board';
+import { inbox } from '../inbox';
 import type { LiveState } from '../state';
 import type { ViewState } from '../view';
 import { useActions } from './context';
@@ -17,6 +18,7 @@ export function Header({ live, view }: { live: LiveState; view: ViewState }) {
   const counts = countByStatus(live.tasks);
   const agents = Object.values(live.agents);
   const online = agents.filter((a) => a.status !== 'OFFLINE').length;
+  const waiting = inbox(live.tasks).length;
   return (
     <header class="header">
       <div class="brand">waaah</div>
@@ -29,6 +31,8 @@ export function Header({ live, view }: { live: LiveState; view: ViewState }) {
         <li data-testid="count-agents"><span class="count">{online}/{agents.length}</span> agents online</li>
       </ul>
       <div class="tools">
+        <a class={`badge inbox-link ${waiting > 0 ? 'has-items' : ''}`} href="#needs-you">
+          Needs you <span class="count" data-testid="inbox-count">{waiting}</span></a>
         <ConnectionBadge live={live} />
         <button class="primary" onClick={() => void actions.dialog('new-task')}>New task</button>
         <button title="Switch theme" aria-label="Switch theme"

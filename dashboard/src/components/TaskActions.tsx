@@ -7,11 +7,11 @@ const RETRYABLE: readonly Status[] = ['FAILED', 'CANCELLED', 'PENDING_ACK', 'ASS
 
 function Review({ task, busy }: { task: Task; busy: boolean }) {
   const actions = useActions();
-  const reject = submitText('feedback', (feedback) => actions.reject(task.id, feedback), true);
+  const reject = submitText('feedback', (feedback) => actions.reject(task.id, feedback));
   return (
     <form class="review-form" onSubmit={reject}>
       <button type="button" class="primary" disabled={busy} onClick={() => void actions.approve(task.id)}>Approve</button>
-      <input name="feedback" placeholder="Feedback for the agent…" aria-label="Rejection feedback" />
+      <input name="feedback" placeholder="What should the agent change? (required to reject)" aria-label="Rejection feedback" required />
       <button type="submit" class="danger" disabled={busy}>Reject</button>
     </form>
   );

@@ -126,7 +126,7 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
               {task.to?.workspaceId && <span class="cap">workspace: {task.to.workspaceId}</span>}
               <span class="muted small">created {dateTime(createdAt(task))}</span>
             </div>
-            <TaskActions task={task} busy={view.busy} />
+            <TaskActions task={task} busy={view.busy || live.connection === 'disconnected'} />
             <Blocked task={task} />
             <Section title="Prompt"><div class="pre prompt" data-testid="prompt">{task.prompt ?? ''}</div></Section>
             <ChecksSection task={task} checks={live.checks?.taskId === taskId ? live.checks.list : null} />

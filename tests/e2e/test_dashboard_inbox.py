@@ -1,0 +1,102 @@
+"""What needs a person, in a real Chromium: the inbox and its count, notifications, the disconnected state, widths."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.conftest import API_KEY
+from tests.e2e.scenes import populate
+from tests.e2e.test_dashboard import LIVE_TIMEOUT, card, enqueue, open_board, results_dir  # noqa: F401 (a fixture)
+from tests.live import LiveServer, server_process
+from waaah.domain.lifecycle import Status
+from waaah.service import NewTask
+
+pytestmark = pytest.mark.e2e
+
+RECORD_NOTIFICATIONS = """
+window.__notified = [];
+const Real = window.Notification;
+window.Notification = class extends Real {
+  constructor(title, options) { super(title, options); window.__notified.push(title); }
+};
+"""
+
+
+async def started(live: LiveServer, title: str) -> str:
+    hub = live.runtime.hub
+    task = await hub.tasks.create(NewTask(prompt=title, title=title))
+    await hub.work.reserve(task.id, "alice")
+    await hub.work.ack(task.id, "alice")
+    return str(task.id)
+
+
+async def test_the_inbox_count_moves_with_a_question_and_a_review(page: Page, live: LiveServer) -> None:
+    hub = live.runtime.hub
+    await hub.agents.register("alice", ("code-writing",), {"type": "local", "repoId": "shop"})
+    asking, reviewed = await started(live, "Pick a key format"), await started(live, "Ship the login fix")
+    await open_board(page, live.url)
+    count = page.get_by_test_id("inbox-count")
+    await expect(count).to_have_text("0")
+    await hub.work.block(asking, "alice", "question", "UUID or ULID?", "two options", None, None)
+    await expect(count).to_have_text("1")
+    assert await page.title() == "(1) waaah"
+    await expect(card(page, asking)).to_have_class(re.compile(r"(^|\s)waits-answer(\s|$)"))
+    await hub.work.respond(reviewed, "alice", Status.IN_REVIEW, "done")
+    await expect(count).to_have_text("2")
+    inbox = page.get_by_label("Needs you", exact=True)
+    await inbox.locator(f'[data-task-id="{reviewed}"]').get_by_role("button", name="Approve").click()
+    await expect(count).to_have_text("1")
+    await inbox.get_by_label(f"Answer {asking.rsplit('-', 1)[1]}").fill("ULID")
+    await inbox.get_by_role("button", name="Answer").click()
+    await expect(count).to_have_text("0")
+    await expect(page).to_have_title("waaah")
+
+
+async def test_notifications_are_asked_for_and_announce_a_new_review(browser: Browser, live: LiveServer) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    await context.grant_permissions(["notifications"], origin=live.url)
+    await context.add_init_script(RECORD_NOTIFICATIONS)
+    page = await context.new_page()
+    await live.runtime.hub.agents.register("alice", ("code-writing",), {"type": "local", "repoId": "shop"})
+    task_id = await started(live, "Tidy the imports")
+    await open_board(page, live.url)
+    await page.get_by_role("button", name="Notify me").click()
+    await expect(page.get_by_test_id("notifications")).to_have_text("Notifications on")
+    await live.runtime.hub.work.respond(task_id, "alice", Status.IN_REVIEW, "tidied")
+    await page.wait_for_function("window.__notified.length === 1", timeout=LIVE_TIMEOUT)
+    assert await page.evaluate("window.__notified") == ["Waiting for your review"]
+    await context.close()
+
+
+async def test_while_disconnected_actions_wait_with_one_message(page: Page, tmp_path: Path, database_url: str) -> None:
+    with server_process(tmp_path, database_url, API_KEY) as server:
+        await open_board(page, server.url)
+        task_id = await enqueue(server.url, prompt="survive the outage", title="Survive the outage")
+        await card(page, task_id).click()
+        await asyncio.to_thread(server.kill)
+        await expect(page.get_by_test_id("offline")).to_have_text(
+            "Server unreachable, retrying… Actions are paused until it is back.", timeout=LIVE_TIMEOUT)
+        await expect(page.get_by_role("button", name="Cancel")).to_be_disabled()
+        await expect(page.locator(".notice")).to_have_count(0)
+        await asyncio.to_thread(server.start)
+        await expect(page.get_by_test_id("offline")).to_have_count(0, timeout=20_000)
+        await expect(page.get_by_role("button", name="Cancel")).to_be_enabled()
+
+
+@pytest.mark.parametrize("width", [1440, 1024, 390])
+async def test_the_board_at_each_width(browser: Browser, live: LiveServer, results_dir: Path, width: int) -> None:  # noqa: F811
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    ids = await populate(live.runtime.hub)
+    await open_board(page, live.url)
+    await expect(card(page, ids["review"])).to_be_visible()
+    await expect(page.get_by_test_id("inbox-count")).to_have_text("3")
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+    await page.screenshot(path=str(results_dir / f"dashboard-{width}.png"), full_page=True)
+    await context.close()
