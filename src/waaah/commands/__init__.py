@@ -33,7 +33,7 @@ def wrap(command: Command) -> Callable[[argparse.Namespace], int]:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from waaah.commands import agent, connect, demo, hooks, queue, tasks, watch
+    from waaah.commands import agent, bot, connect, demo, hooks, queue, tasks, watch
 
     tasks.add_parsers(commands, wrap)
     watch.add_parser(commands, wrap)
@@ -42,3 +42,4 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     connect.add_parser(commands, wrap)
     hooks.add_parser(commands, wrap)
     queue.add_parser(commands, wrap)
+    bot.add_parser(commands, wrap)
