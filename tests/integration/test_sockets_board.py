@@ -14,7 +14,7 @@ DIFF = "diff --git a/app.py b/app.py\n+print('hello')\n"
 
 async def fresh(hub: Hub, finished_limit: int) -> Board:
     board = Board(finished_limit)
-    board.load(*await Queries(hub.store).snapshot())
+    board.load(*await Queries(hub.store).snapshot(board.keep))
     return board
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from waaah.domain.agents import Agent, AgentStatus
@@ -164,7 +166,8 @@ def test_a_new_database_is_migrated_to_the_newest_revision_once(tmp_path) -> Non
     url = f"sqlite:///{tmp_path}/new/waaah.db"
     assert current_revision(url) is None
     ensure_migrated(url)
-    assert current_revision(url) == head_revision() == "0003"
+    newest = max(p.name for p in (Path(__file__).parents[2] / "src/waaah/store/migrations/versions").glob("0*.py"))
+    assert current_revision(url) == head_revision() == newest.split("_", 1)[0]
     ensure_migrated(url)  # already current: nothing to do
     assert current_revision(url) == head_revision()
 
@@ -268,3 +271,34 @@ async def test_pruning_keeps_every_event_a_hook_has_not_delivered(store) -> None
         await tx.prune_events(before=100)
     async with store.read() as tx:
         assert [e.seq for e in await tx.events_after(0, 10)] == [3, 4, 5]
+
+
+async def test_a_search_looks_only_at_the_newest_window_of_what_the_other_filters_select(store, monkeypatch) -> None:
+    monkeypatch.setattr("waaah.store.sql.SEARCH_WINDOW", 3)
+    async with store.write() as tx:
+        for n in range(6):
+            await tx.insert_task(a_task(f"t{n}", n, title="needle", status=S.QUEUED if n < 2 else S.COMPLETED))
+        await tx.update_task("t5", {"deleted_at": 9})
+    async with store.read() as tx:
+        found, total = await tx.find_tasks(TaskQuery(search="needle"))
+        assert ([t.id for t in found], total) == (["t4", "t3", "t2"], 3)  # the newest 3 undeleted tasks
+        queued, total = await tx.find_tasks(TaskQuery(search="needle", statuses=[S.QUEUED]))
+        assert ([t.id for t in queued], total) == (["t1", "t0"], 2)  # the window is of queued tasks
+        page, _ = await tx.find_tasks(TaskQuery(search="needle", limit=1, after=(3, "t3"), counted=False))
+        assert [t.id for t in page] == ["t2"]
+
+
+async def test_the_newest_finished_tasks_are_merged_from_each_status_with_ties_by_id(store) -> None:
+    from waaah.service.queries import newest_finished
+
+    finished = [(f"f{n}", 10 + n // 2, (S.COMPLETED, S.FAILED, S.CANCELLED)[n % 3]) for n in range(9)]
+    async with store.write() as tx:
+        for task_id, created, status in finished:
+            await tx.insert_task(a_task(task_id, created, status=status))
+        await tx.insert_task(a_task("active", 30))
+        await tx.update_task("f8", {"deleted_at": 40})
+    newest = sorted(((c, i) for i, c, _ in finished if i != "f8"), reverse=True)
+    async with store.read() as tx:
+        assert [t.id for t in await newest_finished(tx, 4, None)] == [i for _, i in newest[:4]]
+        after = await newest_finished(tx, 10, newest[3])
+        assert [t.id for t in after] == [i for _, i in newest[4:]]

@@ -7,7 +7,7 @@ from typing import Any
 
 from waaah.domain.records import Event
 from waaah.domain.views import CARD_FIELDS
-from waaah.realtime.board import OBJECTS, ROWS, Board
+from waaah.realtime.board import OBJECTS, ROWS, Board, Refill
 
 
 def task(task_id: str, status: str = "QUEUED", created: int = 1, **fields: Any) -> dict[str, Any]:
@@ -161,3 +161,85 @@ def test_a_card_carries_the_required_capabilities_from_the_task_and_its_patches(
     assert full(board)["tasks"][0]["requiredCapabilities"] == ["code-writing"]
     board.apply(event(2, "task:updated", "caps", to={"requiredCapabilities": ["doc-writing", "test-writing"]}))
     assert full(board)["tasks"][0]["requiredCapabilities"] == ["doc-writing", "test-writing"]
+
+
+def done(task_id: str, created: int, status: str = "COMPLETED") -> dict[str, Any]:
+    return task(task_id, status=status, created=created, completedAt=100 + created)
+
+
+def ids(board: Board) -> list[str]:
+    return [c["id"] for c in full(board)["tasks"]]
+
+
+def test_the_board_holds_the_active_tasks_and_twice_a_page_of_the_newest_finished() -> None:
+    board = Board(finished_limit=2)
+    board.load([task("a", created=1), *(done(f"d{i}", 10 + i) for i in range(4))], [], seq=0, more=True)
+    for n, new in enumerate(("n1", "n2", "n3"), start=1):
+        board.apply(event(2 * n - 1, "task:created", new, **task(new, created=20 + n)))
+        board.apply(event(2 * n, "task:updated", new, status="FAILED"))
+    assert ids(board) == ["a", "n3", "n2"]
+    assert sorted(board.tasks) == ["a", "d3", "n1", "n2", "n3"]  # d0..d2 fell off the held finished set
+    assert board.floor == (13, "d3") and board.asked is None
+    board.apply(event(7, "task:updated", "a", status="CANCELLED"))  # older than every finished card held
+    assert ids(board) == ["n3", "n2"] and "a" not in board.tasks
+
+
+def test_a_card_leaving_a_full_page_is_held_back_until_the_read_it_asks_for_answers() -> None:
+    board = Board(finished_limit=2)
+    board.load([done("d5", 15), done("d4", 14)], [], seq=0, more=True)
+    before = board.sync_full(OBJECTS)
+    board.apply(event(1, "task:deleted", "d5"))
+    board.apply(event(2, "task:created", "t", **task("t", created=30)))
+    assert board.asked == Refill(before=(14, "d4"), count=3)
+    assert board.sync_full(OBJECTS) == before  # still exactly the state after seq 0
+    board.answer(board.asked, [done("d3", 13), done("d1", 11)], [], seq=1)  # fewer than asked: the last ones
+    assert ids(board) == ["t", "d4", "d3"] and board.seq == 2
+    assert board.floor is None and board.asked is None
+
+
+def test_an_answer_waits_for_the_events_it_already_saw() -> None:
+    board = Board(finished_limit=1)
+    board.load([done("d2", 12)], [], seq=0, more=True)
+    board.apply(event(1, "task:updated", "d2", status="QUEUED", completedAt=None))
+    asked = board.asked
+    assert asked is not None
+    board.answer(asked, [], [], seq=2)  # read after event 2, which has not reached the board yet
+    assert board.seq == 0 and board.asked is asked
+    board.apply(event(2, "task:deleted", "d1"))
+    assert ids(board) == ["d2"] and board.seq == 2 and board.floor is None
+
+
+def test_a_finished_task_the_board_does_not_hold_is_read_when_it_comes_back() -> None:
+    board = Board(finished_limit=1)
+    board.load([done("new", 20), done("newer", 21)], [], seq=0, more=True)
+    board.apply(event(1, "task:updated", "old", status="QUEUED", completedAt=None))
+    assert board.asked == Refill(None, 0, frozenset({"old"}))
+    board.apply(event(2, "task:updated", "old", status="ASSIGNED", assignedTo="a1"))
+    board.answer(board.asked, [], [task("old", status="ASSIGNED", created=1, assignedTo="a1")], seq=2)
+    assert full(board)["tasks"][0] == {"id": "old", "status": "ASSIGNED", "title": "Do old", "assignedTo": "a1"}
+    assert ids(board) == ["old", "newer"] and board.asked is None
+
+
+def test_an_answer_that_falls_short_of_what_left_meanwhile_is_undone_and_asked_again() -> None:
+    board = Board(finished_limit=1)
+    board.load([done("d9", 19), done("d8", 18)], [], seq=0, more=True)
+    board.apply(event(1, "task:updated", "x", status="QUEUED"))  # returns; not held
+    board.apply(event(2, "task:updated", "y", status="QUEUED"))  # so does another, while x is read
+    before = board.sync_full(OBJECTS)
+    first = board.asked
+    assert first is not None and first.ids == {"x"}
+    board.answer(first, [], [task("x", created=1)], seq=2)
+    assert board.asked is not None and board.asked.ids == {"x", "y"}
+    assert board.sync_full(OBJECTS) == before and board.seq == 0
+    board.answer(board.asked, [], [task("x", created=1), task("y", created=2)], seq=2)
+    assert ids(board) == ["y", "x", "d9"] and board.seq == 2
+
+
+def test_the_page_is_read_again_only_after_a_page_of_cards_left() -> None:
+    board = Board(finished_limit=2)
+    board.load([done(f"d{i}", 10 + i) for i in range(4)], [], seq=0, more=True)
+    asks: list[Refill | None] = []
+    for n, gone in enumerate(("d3", "d2", "d1"), start=1):
+        board.apply(event(n, "task:deleted", gone))
+        asks.append(board.asked)
+    assert asks[:2] == [None, None] and asks[2] == Refill((10, "d0"), 3)

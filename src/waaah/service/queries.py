@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Sequence, Set
+import heapq
+from collections.abc import AsyncIterator, Collection, Sequence, Set
 from typing import Any
 
 from waaah.domain.eligibility import explain
@@ -39,6 +40,14 @@ def parse_status_filter(raw: str | None) -> list[Status] | None:
         return [s for s in Status if s not in TERMINAL and s is not Status.BLOCKED]
     names = {n.strip() for n in raw.split(",") if n.strip()}
     return [s for s in Status if s.value in names]
+
+
+async def newest_finished(tx: Reader, count: int, before: tuple[int, str] | None) -> list[Task]:
+    """The newest `count` finished tasks (older than `before`), newest first: a page per finished status
+    (each an index range), merged."""
+    pages = [(await tx.find_tasks(TaskQuery(statuses=[s], limit=count, counted=False, after=before)))[0]
+             for s in sorted(TERMINAL)]
+    return heapq.nlargest(count, (t for page in pages for t in page), key=lambda t: (t.created_at, t.id))
 
 
 class Queries:
@@ -104,15 +113,29 @@ class Queries:
         async with self.store.read() as tx:
             return await agents_json(tx)
 
-    async def snapshot(self) -> tuple[list[JSON], list[JSON], int]:
-        """Every live task's fields, every agent, and the `seq` they are exactly the state after.
+    async def snapshot(self, finished: int) -> tuple[list[JSON], list[JSON], int, bool]:
+        """The board's start: every active task's fields and the newest `finished` finished ones, every
+        agent, the `seq` they are exactly the state after, and whether older finished tasks exist.
 
         Read under the writers' lock (writing nothing), so no write commits between the rows and
-        `seq`. The real-time board loads from this once at startup.
+        `seq`. Reads the active tasks and one page per finished status, never the whole table.
         """
         async with self.store.write() as tx:
-            found, _ = await tx.find_tasks(TaskQuery(limit=None, newest_first=False))
-            return [task_fields(t) for t in found], await agents_json(tx), await tx.last_seq()
+            active, _ = await tx.find_tasks(TaskQuery(statuses=ACTIVE, limit=None, counted=False))
+            page = await newest_finished(tx, finished, None)
+            tasks = [task_fields(t) for t in (*active, *page)]
+            return tasks, await agents_json(tx), await tx.last_seq(), len(page) >= finished
+
+    async def board_refill(self, before: tuple[int, str] | None, count: int,
+                           ids: Collection[str]) -> tuple[list[JSON], list[JSON], int]:
+        """What the board asks for when cards leave its finished page: `(older, tasks, seq)`, up to
+        `count` finished tasks older than `before` (created_at, id), newest first, and the undeleted
+        tasks `ids`, exactly as of `seq` (read under the writers' lock, as `snapshot`)."""
+        async with self.store.write() as tx:
+            older = await newest_finished(tx, count, before) if before is not None else []
+            found = await tx.get_tasks(ids)
+            tasks = [task_fields(t) for t in found.values() if t.deleted_at is None]
+            return [task_fields(t) for t in older], tasks, await tx.last_seq()
 
     async def full_sync(self) -> tuple[int, list[JSON], list[JSON]]:
         """`sync:full` as the reference's clients read it: `(seq, tasks, agents)`, each task whole

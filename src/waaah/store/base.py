@@ -15,6 +15,9 @@ from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
 from waaah.store.hooks_sql import HookReader, HookWriter
 
+SEARCH_WINDOW = 10_000
+"""A task search (`TaskQuery.search`) looks at the newest this many tasks its other filters select."""
+
 
 @dataclass(frozen=True)
 class TaskQuery:

@@ -20,7 +20,7 @@ from waaah.domain.lifecycle import Status
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
-from waaah.store.base import TaskQuery
+from waaah.store.base import SEARCH_WINDOW, TaskQuery
 from waaah.store.hooks_sql import HookRows
 
 R = TypeVar("R")
@@ -88,6 +88,16 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _search(text: str, clause: str, params: dict[str, Any]) -> str:
+    """`text` in id, title, prompt or assignee, among the newest SEARCH_WINDOW tasks `clause` selects:
+    a bounded scan however large the table."""
+    params["q"] = _like(text)
+    like = " OR ".join(f"LOWER({c}) LIKE :q ESCAPE '\\'" for c in ("id", "title", "prompt", "assigned_to"))
+    window = (f"SELECT id FROM (SELECT id FROM tasks WHERE {clause} ORDER BY created_at DESC, id DESC "
+              f"LIMIT {SEARCH_WINDOW}) AS recent")
+    return f"id IN ({window}) AND ({like})"
+
+
 TASK_INSERT = _insert_sql("tasks", columns(Task))
 AGENT_INSERT = _insert_sql("agents", columns(Agent))
 MESSAGE_INSERT = _insert_sql("task_messages", columns(Message))
@@ -148,9 +158,7 @@ class SqlTx(HookRows):
             where.append("assigned_to = :agent")
             params["agent"] = query.agent_id
         if query.search:
-            params["q"] = _like(query.search)
-            where.append("(" + " OR ".join(f"LOWER({c}) LIKE :q ESCAPE '\\'"
-                                           for c in ("id", "title", "prompt", "assigned_to")) + ")")
+            where.append(_search(query.search, " AND ".join(where), params))
         counted_clause = " AND ".join(where)
         if query.after is not None and not query.dispatch_order:
             params["after_at"], params["after_id"] = query.after

@@ -18,9 +18,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from waaah.config import Settings
 from waaah.domain.json_limits import MAX_INT, check_input
+from waaah.doorbell import Doorbell
 from waaah.errors import BadRequest, Throttled, WaaahError
 from waaah.realtime.board import Board
 from waaah.realtime.fanout import Fanout, Listener
+from waaah.realtime.refill import keep_filled
 from waaah.realtime.subscriptions import parse_patterns
 from waaah.realtime.wire import Wire
 from waaah.runtime import Runtime
@@ -112,17 +114,23 @@ class Channel:
     @contextlib.asynccontextmanager
     async def serving(self, runtime: Runtime) -> AsyncIterator[None]:
         """Load the board from a consistent read, follow the bus, deliver until the app stops."""
-        bus = runtime.hub.bus
-        board = Board(self.settings.sync_finished_limit)
+        bus, bell = runtime.hub.bus, Doorbell()
+        board = Board(self.settings.sync_finished_limit, bell.ring)
         fanout = Fanout(board, self.wire.send, runtime.queries.events_between, runtime.queries.full_sync)
         unsubscribe = [bus.subscribe(board.apply), bus.subscribe(fanout.publish)]
         delivery = asyncio.create_task(fanout.run(), name="waaah-socket-delivery")
+        refill = asyncio.create_task(keep_filled(board, runtime.queries.board_refill, bell),
+                                     name="waaah-board-refill")
         try:
-            board.load(*await runtime.queries.snapshot())
+            board.load(*await runtime.queries.snapshot(board.keep))
             self.fanout = fanout
             yield
         finally:
             self.fanout = None
+            bell.close()
+            refill.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refill
             for stop in unsubscribe:
                 stop()
             for task in (delivery, *self._tasks):
