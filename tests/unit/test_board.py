@@ -120,7 +120,8 @@ def test_rows_carry_the_same_cards_as_objects_in_the_same_order() -> None:
     assert rows["taskFields"] == list(CARD_FIELDS) == ["id", "status", "title", "priority", "assignedTo",
                                                         "blockedReason", "dependencies", "completedAt",
                                                         "failureReason", "requiredCapabilities", "checkState",
-                                                        "verification", "approvedAt", "workspaceId"]
+                                                        "verification", "approvedAt", "workspaceId", "statusAt",
+                                                        "planId", "plan"]
     by_id = {row[0]: row for row in rows["tasks"]}
     assert by_id["plain"] == ["plain", "QUEUED", "Do plain"]  # trailing empty values left out
     assert by_id["all"] == ["all", "BLOCKED", "Do all", "critical", "a1", "waits", ["plain"]]
@@ -130,6 +131,21 @@ def test_rows_carry_the_same_cards_as_objects_in_the_same_order() -> None:
     assert [c["id"] for c in full(board)["tasks"]] == ["plain", "all", "gap", "unicode", "done"]
     assert full(board)["tasks"][1] == {"id": "all", "status": "BLOCKED", "title": "Do all", "priority": "critical",
                                        "assignedTo": "a1", "blockedReason": "waits", "dependencies": ["plain"]}
+
+
+def test_a_card_carries_when_its_status_last_changed_and_its_plan() -> None:
+    board = Board(finished_limit=10)
+    board.load([task("fresh", created=5, updatedAt=5),
+                task("moved", created=4, updatedAt=40, status="IN_PROGRESS",
+                     context={"planId": "T1", "plan": "plan.md", "verify": "make test", "notes": "x" * 500}),
+                task("done", created=3, updatedAt=30, status="COMPLETED", completedAt=30)], [], seq=1)
+    cards = {c["id"]: c for c in full(board)["tasks"]}
+    assert "statusAt" not in cards["fresh"] and "statusAt" not in cards["done"]  # createdAt / completedAt say it
+    assert cards["moved"]["statusAt"] == 40
+    assert (cards["moved"]["planId"], cards["moved"]["plan"]) == ("T1", "plan.md")
+    assert board.tasks["moved"]["context"] == {"planId": "T1", "plan": "plan.md"}  # the rest of the context is not held
+    board.apply(event(2, "task:updated", "fresh", status="ASSIGNED", updatedAt=50))
+    assert full(board)["tasks"][0]["statusAt"] == 50
 
 
 def test_cards_are_utf_8_not_escaped() -> None:

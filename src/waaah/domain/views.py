@@ -55,11 +55,14 @@ def task_json(task: Task, messages: Iterable[Message] = (), history: Iterable[Hi
 
 CARD_TITLE_LIMIT = 56
 """A card's title is cut here: two lines of a board column, and 5,000 + 100 cards stay under 500 KB."""
+CARD_PLAN_LIMIT = 40
+"""A card's `plan` (the plan file's name) and `planId` are cut here."""
 CARD_INPUTS = ("id", "status", "title", "prompt", "priority", "assignedTo", "blockedReason",
                "dependencies", "createdAt", "completedAt", "failureReason", "to", "checks", "verification",
-               "approvedAt")
+               "approvedAt", "updatedAt", "context")
 CARD_FIELDS = ("id", "status", "title", "priority", "assignedTo", "blockedReason", "dependencies", "completedAt",
-               "failureReason", "requiredCapabilities", "checkState", "verification", "approvedAt", "workspaceId")
+               "failureReason", "requiredCapabilities", "checkState", "verification", "approvedAt", "workspaceId",
+               "statusAt", "planId", "plan")
 
 
 def card_values(fields: JSON) -> list[Any]:
@@ -75,7 +78,29 @@ def card_values(fields: JSON) -> list[Any]:
     return [fields["id"], fields["status"], excerpt(title, CARD_TITLE_LIMIT),
             priority if priority and priority != "normal" else None,
             *(fields.get(key) or None for key in CARD_FIELDS[4:9]), capabilities or None,
-            *verification_values(fields)]
+            *verification_values(fields), *plan_values(fields)]
+
+
+def plan_values(fields: JSON) -> list[Any]:
+    """A card's `statusAt`, `planId` and `plan`.
+
+    `statusAt` is the task's last change (`updatedAt`: a move, an edit, a check), the start of the time
+    in its status; empty when it is the creation time (never changed) or the task is finished
+    (`completedAt` is then the time it entered its status), so a board of fresh tasks costs nothing.
+    """
+    context = fields.get("context") or {}
+    updated = fields.get("updatedAt")
+    changed = updated if updated and updated != fields.get("createdAt") and not fields.get("completedAt") else None
+    plan_id, plan = context.get("planId"), context.get("plan")
+    return [changed, excerpt(plan_id, CARD_PLAN_LIMIT) if isinstance(plan_id, str) and plan_id else None,
+            excerpt(plan, CARD_PLAN_LIMIT) if isinstance(plan, str) and plan else None]
+
+
+def card_context(context: Any) -> JSON | None:
+    """The part of a task's `context` a card is built from: its plan, nothing else (a context can be large)."""
+    if not isinstance(context, dict):
+        return None
+    return {k: context[k] for k in ("planId", "plan") if k in context}
 
 
 def verification_values(fields: JSON) -> list[Any]:

@@ -24,7 +24,16 @@ from typing import Any
 
 from waaah.domain.lifecycle import TERMINAL
 from waaah.domain.records import Event
-from waaah.domain.views import CARD_FIELDS, CARD_INPUTS, CARD_TITLE_LIMIT, JSON, card_row, excerpt, task_card
+from waaah.domain.views import (
+    CARD_FIELDS,
+    CARD_INPUTS,
+    CARD_TITLE_LIMIT,
+    JSON,
+    card_context,
+    card_row,
+    excerpt,
+    task_card,
+)
 
 FINISHED = frozenset(s.value for s in TERMINAL)
 ROWS, OBJECTS = True, False  # the two forms of `sync:full`: cards as rows under `taskFields`, or as objects
@@ -37,6 +46,8 @@ def card_inputs(fields: JSON) -> JSON:
     kept = {k: fields[k] for k in CARD_INPUTS if k in fields}
     if "prompt" in kept:
         kept["prompt"] = excerpt(kept["prompt"] or "", CARD_TITLE_LIMIT)
+    if "context" in kept:
+        kept["context"] = card_context(kept["context"])
     return kept
 
 
