@@ -29,6 +29,7 @@ from tests.integration.test_bot_support import (
     hub_running,
     in_review,
     standing_in,
+    task,
 )
 from tests.live import LiveServer
 from waaah.bots.run import Running
@@ -100,11 +101,6 @@ def buttons(call: Call) -> list[str]:
 
 def shown(call: Call) -> str:
     return json.dumps(call.body["blocks"])
-
-
-async def task(hub: LiveServer, task_id: str) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=hub.url, headers={"X-API-Key": API_KEY}) as http:
-        return (await http.get(f"/admin/tasks/{task_id}")).json()  # type: ignore[no-any-return]
 
 
 async def test_a_question_is_posted_and_answered_from_a_modal(hub_server: LiveServer, slack: StandIn,

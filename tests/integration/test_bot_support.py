@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiohttp import web
 
 from tests.conftest import API_KEY, make_settings
@@ -58,7 +59,8 @@ class StandIn:
         async with self.changed:
             self.calls.append(call)
             self.changed.notify_all()
-        return web.json_response(call.answer)
+        # exactly `application/json`, as the platforms send it (discord.py reads nothing else as JSON)
+        return web.Response(body=json.dumps(call.answer).encode(), headers={"Content-Type": "application/json"})
 
     def named(self, path_end: str) -> list[Call]:
         return [c for c in self.calls if c.path.endswith(path_end)]
@@ -114,6 +116,12 @@ async def bridge_running(platform_name: str, env: dict[str, str],
     finally:
         stop.set()
         await asyncio.wait_for(task, WAIT)
+
+
+async def task(hub: LiveServer, task_id: str) -> dict[str, Any]:
+    """The task as the hub's REST API shows it."""
+    async with httpx.AsyncClient(base_url=hub.url, headers={"X-API-Key": API_KEY}) as http:
+        return (await http.get(f"/admin/tasks/{task_id}")).json()  # type: ignore[no-any-return]
 
 
 async def blocked_on_question(hub: LiveServer, question: str) -> str:

@@ -106,3 +106,19 @@ def test_commands_are_parsed_from_text(text: str, command: Command) -> None:
 def test_every_bridge_setting_is_documented_with_its_default() -> None:
     text = DOCS.read_text()
     assert [s.env for s in BOT_SETTINGS if f"| `{s.env}` | `{s.default}` |" not in text] == []
+
+
+def test_discord_messages_show_buttons_then_the_outcome_without_pinging_anyone() -> None:
+    from waaah.bots.discord_bot import command_text, message
+
+    shown = message(post_for(a_task("BLOCKED", blockedReason="question", response={"blockedReason": "**why**?"}),
+                             Kind.QUESTION, "http://h"))
+    assert f"[Pick a database](http://h/admin/task/{TASK})" in shown["content"]
+    assert "\\*\\*why\\*\\*?" in shown["content"]
+    assert [b["custom_id"] for b in shown["components"][0]["components"]] == [f"waaah:answer:{TASK}"]
+    closed = message(post_for(a_task("QUEUED"), Kind.QUESTION, "http://h", decision_text(Action.ANSWER, "<@1>", "x")))
+    assert closed["components"] == [] and "Answered by <@1>: x · back in the queue" in closed["content"]
+    assert closed["allowed_mentions"] == {"parse": []}
+    given = [{"name": "id", "value": "abc"}, {"name": "text", "value": "yes"}]
+    options = {"options": [{"name": "answer", "options": given}]}
+    assert parse(command_text(options)) == Command("answer", "abc yes")

@@ -32,6 +32,11 @@ class PlatformError(Exception):
 class Platform(Protocol):
     """One chat platform's channel: post a message (answering its reference) and edit it."""
 
+    async def start(self) -> None:
+        """Log in (and register what the platform needs) before the first post."""
+
+    async def close(self) -> None: ...
+
     async def post(self, post: Post) -> str: ...
 
     async def update(self, ref: str, post: Post) -> None: ...

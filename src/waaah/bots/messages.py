@@ -36,6 +36,9 @@ LABELS = {Action.ANSWER: "Answer", Action.APPROVE: "Approve", Action.REJECT: "Re
 DONE = {Action.ANSWER: "Answered", Action.APPROVE: "Approved", Action.REJECT: "Rejected"}
 NEEDS_TEXT = frozenset({Action.ANSWER, Action.REJECT})
 """The actions that ask the person for text: the answer, the reviewer's feedback."""
+FORMS = {Action.ANSWER: ("Answer the agent", "Your answer"),
+         Action.REJECT: ("Reject the work", "What should change (sent to the agent)")}
+"""The title and the field label of the form that asks for that text."""
 PHRASES = {
     "QUEUED": "back in the queue", "PENDING_ACK": "being picked up", "ASSIGNED": "picked up",
     "IN_PROGRESS": "being worked on", "BLOCKED": "blocked", "IN_REVIEW": "in review", "REJECTED": "rejected",

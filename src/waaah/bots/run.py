@@ -51,7 +51,12 @@ async def run_bridge(settings: BotSettings, platform: Platform, make_app: AppFac
     bridge = Bridge(Hub(settings.hub), platform, state, settings.dashboard_url)
     commands = Commands(bridge)
     follower = Follower(settings.hub, lambda: state.last_seq, bridge.on_event, state.handled)
-    runner, url = await serve(make_app(bridge, commands), settings.listen_host, settings.listen_port)
+    try:
+        await platform.start()
+        runner, url = await serve(make_app(bridge, commands), settings.listen_host, settings.listen_port)
+    except BaseException:
+        await platform.close()
+        raise
     log.info("waaah bot %s: listening on %s, following %s", settings.platform, url, settings.hub.url)
     try:
         if started is not None:
@@ -59,3 +64,4 @@ async def run_bridge(settings: BotSettings, platform: Platform, make_app: AppFac
         await follower.run(stop)
     finally:
         await runner.cleanup()
+        await platform.close()

@@ -17,15 +17,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from waaah.bots.bridge import Bridge, PlatformError
 from waaah.bots.commands import Commands, parse
-from waaah.bots.messages import JSON, LABELS, NEEDS_TEXT, Action, Post, action_id, parse_action_id
+from waaah.bots.messages import FORMS, JSON, LABELS, NEEDS_TEXT, Action, Post, action_id, parse_action_id
 from waaah.bots.run import AppFactory
 from waaah.bots.settings import BotSettings
 from waaah.commands.client import CliError
 
 PATH = "/slack"
 STYLES = {Action.APPROVE: "primary", Action.REJECT: "danger"}
-MODAL_TITLES = {Action.ANSWER: ("Answer the agent", "Your answer"),
-                Action.REJECT: ("Reject the work", "What should change (sent to the agent)")}
 TEXT_BLOCK = "text"
 MENTION = re.compile(r"&lt;@([A-Z0-9]+)&gt;")
 
@@ -63,7 +61,7 @@ def button(action: Action, task_id: str) -> JSON:
 
 def modal(action: Action, task_id: str) -> JSON:
     """The form that asks for the answer or the feedback; its submission names the task."""
-    title, label = MODAL_TITLES[action]
+    title, label = FORMS[action]
     return {"type": "modal", "callback_id": action_id(action, task_id), "private_metadata": task_id,
             "title": {"type": "plain_text", "text": title}, "submit": {"type": "plain_text", "text": "Send"},
             "close": {"type": "plain_text", "text": "Cancel"},
@@ -87,6 +85,15 @@ class SlackChannel:
     def __init__(self, client: AsyncWebClient, channel: str) -> None:
         self.client = client
         self.channel = channel
+
+    async def start(self) -> None:
+        try:
+            await self.client.auth_test()
+        except (SlackApiError, aiohttp.ClientError) as exc:
+            raise PlatformError(f"auth.test: {exc}") from exc
+
+    async def close(self) -> None:
+        return None
 
     async def post(self, post: Post) -> str:
         try:

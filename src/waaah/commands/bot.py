@@ -10,7 +10,7 @@ import os
 import signal
 from typing import Any
 
-from waaah.commands.client import Connection, UsageError
+from waaah.commands.client import Connection, ServerError, UsageError
 
 PLATFORMS = ("slack", "discord")
 
@@ -25,7 +25,12 @@ def run(args: argparse.Namespace, conn: Connection) -> int:
         raise UsageError(f"the {args.platform} bridge needs its SDK ({exc.name}): "
                          "pip install 'waaah[bots]'") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    asyncio.run(_serve(settings, make_app))
+    from waaah.bots.bridge import PlatformError
+
+    try:
+        asyncio.run(_serve(settings, make_app))
+    except PlatformError as exc:
+        raise ServerError(f"{args.platform}: {exc}") from None
     return 0
 
 
