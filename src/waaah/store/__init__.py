@@ -30,7 +30,7 @@ def open_store(url: str) -> Store:
 
 def migrate(url: str) -> None:
     """Apply every pending migration, in this process (tests, tools)."""
-    from waaah.store.migrate import upgrade
+    from waaah.store.migrator import upgrade
 
     upgrade(url)
 
@@ -39,7 +39,7 @@ _MIGRATING: dict[str, subprocess.Popen[str]] = {}
 
 
 def _spawn_migration(url: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "waaah.store.migrate", url], stdout=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "waaah.store.migrator", url], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection that `waaah.store.migrate` passes in."""
+"""Alembic environment: runs on the connection that `waaah.store.migrator` passes in."""
 
 from __future__ import annotations
 
