@@ -1,11 +1,14 @@
 /** What buttons and forms do: call the REST API, then tell the store. Components call only these. */
-import { ApiError, type Api, type NewTaskInput } from './api';
-import { pathForTask } from './router';
+import { ApiError, type Api, type NewTaskInput, type TaskEdit } from './api';
+import { pathForPage, pathForTask } from './router';
 import { ACTIVITY_BACKFILL, backfillSince } from './activity';
 import { finishedCount } from './state';
 import type { Store } from './store';
 import { TRANSCRIPT_KEEP } from './transcript';
-import type { Theme, Filter } from './view';
+import type { Theme, Filter, Page, ViewState } from './view';
+
+/** How many of an agent's tasks its page lists. */
+export const AGENT_TASKS = 20;
 
 export const PAGE_SIZE = 50;
 const MAX_PAGE = 1000; // the server's limit for one page
@@ -73,10 +76,32 @@ export function createActions(store: Store, api: Api, session: Session) {
     notify,
     dismiss: (id: number) => store.dispatch({ type: 'notice:dismiss', id }),
     open(taskId: string | null) {
-      if (store.get().view.taskId === taskId) return;
-      history.pushState(null, '', pathForTask(taskId));
+      const view = store.get().view;
+      if (view.taskId === taskId) return;
+      history.pushState(null, '', taskId ? pathForTask(taskId) : pathForPage(view.page));
       store.dispatch({ type: 'route', taskId });
     },
+    /** Show the board, an agent's page or a plan's graph (closing any detail). */
+    openPage(page: Page) {
+      history.pushState(null, '', pathForPage(page));
+      store.dispatch({ type: 'route', taskId: null, page });
+    },
+    select: (taskId: string | null) => store.dispatch({ type: 'select', taskId }),
+    edit: (taskId: string | null) => store.dispatch({ type: 'edit', taskId }),
+    async editTask(id: string, changes: TaskEdit) {
+      const task = await run(() => api.edit(id, changes), 'Task saved');
+      if (task) store.dispatch({ type: 'edit', taskId: null });
+    },
+    /** Why a queued task is not picked up: asked when its detail opens (events do not carry it). */
+    async loadEligibility(id: string) {
+      const answer = await api.eligibility(id).catch(() => null);
+      if (answer) store.dispatch({ type: 'eligibility:loaded', answer });
+    },
+    async loadAgentTasks(agentId: string) {
+      const tasks = await run(() => api.agentTasks(agentId, AGENT_TASKS));
+      if (tasks) store.dispatch({ type: 'agent-tasks', agentId, tasks });
+    },
+    filterActivity: (filter: Partial<ViewState['activityFilter']>) => store.dispatch({ type: 'activity-filter', filter }),
     loadTask,
     loadTranscript,
     /** The feed's recent past from the event log, up to the seq the board was synced at. */
@@ -130,7 +155,7 @@ export function createActions(store: Store, api: Api, session: Session) {
     },
     commentAt: (at: { filePath: string; lineNumber: number } | null) => store.dispatch({ type: 'comment-at', at }),
     filter: (filter: Partial<Filter>) => store.dispatch({ type: 'filter', filter }),
-    async dialog(dialog: 'new-task' | null) {
+    async dialog(dialog: ViewState['dialog']) {
       store.dispatch({ type: 'dialog', dialog });
       if (dialog !== 'new-task') return;
       const loaded = await run(() => Promise.all([api.capabilities(), api.workspaces()]));

@@ -76,3 +76,15 @@ export function describeLogged(event: LoggedEvent, tasks: Record<string, Task>, 
   const last = body.messages?.at(-1);
   return last ? { ...base, taskId: id, text: messageText(task, id, last) } : null;
 }
+
+/** The entries about one task and/or one agent (an agent's own events, and those of the tasks it holds
+ * or held, as their text names it); an empty filter keeps all. */
+export function filterActivity(entries: ActivityEntry[], filter: { taskId: string; agentId: string },
+  tasks: Record<string, Task> = {}): ActivityEntry[] {
+  return entries.filter((e) => {
+    if (filter.taskId && e.taskId !== filter.taskId) return false;
+    if (!filter.agentId) return true;
+    if (e.agentId === filter.agentId) return true;
+    return e.taskId !== undefined && (tasks[e.taskId]?.assignedTo === filter.agentId || e.text.includes(`· ${filter.agentId}`));
+  });
+}

@@ -3,6 +3,7 @@ import type { LoggedEvent } from './activity';
 import type { Check } from './checks';
 import type { TranscriptPage } from './transcript';
 import type { ReviewComment, Task } from './types';
+import type { Eligibility } from './view';
 
 export class ApiError extends Error {
   constructor(message: string, readonly status: number, readonly code: string | null) {
@@ -36,6 +37,17 @@ export interface Api {
   workspaces(): Promise<string[]>;
   checks(id: string): Promise<{ checks: Check[] }>;
   approveOverride(id: string, reason: string): Promise<unknown>;
+  edit(id: string, changes: TaskEdit): Promise<Task>;
+  eligibility(id: string): Promise<Eligibility>;
+  agentTasks(agentId: string, limit: number): Promise<Task[]>;
+}
+
+/** What the detail's edit form changes (PATCH /admin/tasks/{id}); a null title clears it. */
+export interface TaskEdit {
+  title: string | null;
+  prompt: string;
+  priority: string;
+  dependencies: string[];
 }
 
 const FINISHED_STATUSES = 'COMPLETED,FAILED,CANCELLED';
@@ -76,6 +88,9 @@ export function createApi(base: string, key: () => string | null): Api {
     capabilities: async () => (await json<{ capabilities: string[] }>('GET', '/admin/capabilities')).capabilities,
     checks: (id) => json('GET', `${task(id)}/checks`),
     approveOverride: (id, reason) => json('POST', `${task(id)}/approve`, { override: reason }),
+    edit: (id, changes) => json('PATCH', task(id), changes),
+    eligibility: (id) => json('GET', `${task(id)}/eligibility`),
+    agentTasks: (agentId, limit) => json('GET', `/admin/tasks?agentId=${encodeURIComponent(agentId)}&limit=${limit}`),
     workspaces: async () => (await json<{ path: string }[]>('GET', '/admin/workspaces')).map((w) => w.path),
   };
 }

@@ -1,5 +1,6 @@
 /** Pure selectors for the board: columns, filters, counts, ordering. */
 import type { LiveState } from './state';
+import { planOf } from './plans';
 import type { Task, Status } from './types';
 import type { Filter } from './view';
 
@@ -23,10 +24,23 @@ export function columnOf(status: Status): Column['key'] | null {
   return COLUMNS.find((c) => c.statuses.includes(status))?.key ?? null;
 }
 
+export function workspaceOf(task: Task): string | null {
+  const value = task.to?.workspaceId ?? task.workspaceId;
+  return typeof value === 'string' && value ? value : null;
+}
+
+function capabilities(task: Task): string[] {
+  return task.to?.requiredCapabilities ?? task.requiredCapabilities ?? [];
+}
+
 export function matches(task: Task, filter: Filter): boolean {
-  if (task.status === 'CANCELLED' && !filter.showCancelled) return false;
+  if (task.status === 'CANCELLED' && !filter.showCancelled && filter.status !== 'CANCELLED') return false;
   if (filter.priority && (task.priority ?? 'normal') !== filter.priority) return false;
   if (filter.agentId && task.assignedTo !== filter.agentId) return false;
+  if (filter.status && task.status !== filter.status) return false;
+  if (filter.workspace && workspaceOf(task) !== filter.workspace) return false;
+  if (filter.capability && !capabilities(task).includes(filter.capability)) return false;
+  if (filter.plan && planOf(task) !== filter.plan) return false;
   const text = filter.text.trim().toLowerCase();
   if (!text) return true;
   const haystack = [task.id, task.title, task.prompt, task.assignedTo, task.status, ...(task.requiredCapabilities ?? [])];
@@ -59,9 +73,40 @@ export function board(tasks: LiveState['tasks'], filter: Filter): Board {
     const key = columnOf(task.status);
     if (key && matches(task, filter)) out[key].push(task);
   }
-  out.todo.sort(byPriorityThenAge);
-  for (const key of ['progress', 'blocked', 'review', 'done'] as const) out[key].sort(byRecent);
+  const order = SORTS[filter.sort];
+  if (order) for (const key of Object.keys(out) as Column['key'][]) out[key].sort(order);
+  else {
+    out.todo.sort(byPriorityThenAge);
+    for (const key of ['progress', 'blocked', 'review', 'done'] as const) out[key].sort(byRecent);
+  }
   return out;
+}
+
+const SORTS: Record<Filter['sort'], ((a: Task, b: Task) => number) | null> = {
+  '': null,
+  newest: (a, b) => createdAt(b) - createdAt(a) || b.id.localeCompare(a.id),
+  oldest: (a, b) => createdAt(a) - createdAt(b) || a.id.localeCompare(b.id),
+  priority: byPriorityThenAge,
+};
+
+/** The cards in reading order (column by column), as `j`/`k` walk them. */
+export function boardOrder(columns: Board): string[] {
+  return COLUMNS.flatMap((c) => columns[c.key].map((t) => t.id));
+}
+
+/** The choices the filter bar offers, from the cards on the board. */
+export function filterChoices(tasks: LiveState['tasks']): { workspaces: string[]; capabilities: string[]; assignees: string[] } {
+  const workspaces = new Set<string>();
+  const caps = new Set<string>();
+  const assignees = new Set<string>();
+  for (const task of Object.values(tasks)) {
+    const ws = workspaceOf(task);
+    if (ws) workspaces.add(ws);
+    for (const c of capabilities(task)) caps.add(c);
+    if (task.assignedTo) assignees.add(task.assignedTo);
+  }
+  const sorted = (set: Set<string>) => [...set].sort();
+  return { workspaces: sorted(workspaces), capabilities: sorted(caps), assignees: sorted(assignees) };
 }
 
 /** Counts per status over all known tasks, for the header. */

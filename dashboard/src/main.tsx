@@ -5,7 +5,9 @@ import { createApi } from './api';
 import { App } from './components/App';
 import { forgetKey, saveKey, takeKeyFromUrl } from './key';
 import { connect, type LiveConnection } from './live';
-import { taskIdFromPath } from './router';
+import { pageFromPath, taskIdFromPath } from './router';
+import { board, boardOrder } from './board';
+import { commandFor, moveSelection } from './keys';
 import { arrivals, inbox, tabTitle, REASON_TEXT, type InboxItem } from './inbox';
 import { createStore } from './store';
 import { initialView, type Notifications, type Theme } from './view';
@@ -24,7 +26,11 @@ const notifications: Notifications = !canNotify ? 'unsupported'
 
 let apiKey = takeKeyFromUrl(window.location, window.history, storage);
 let socket: LiveConnection | null = null;
-const store = createStore(initialView(theme, taskIdFromPath(window.location.pathname), notifications));
+const store = createStore(initialView(theme, taskIdFromPath(window.location.pathname), notifications,
+  pageFromPath(window.location.pathname), Date.now()));
+/** Ages and times in a status move on by themselves: a clock, no requests. */
+const TICK_MS = 15_000;
+setInterval(() => store.dispatch({ type: 'tick', now: Date.now() }), TICK_MS);
 const api = createApi('', () => apiKey);
 
 const session: Session = {
@@ -36,7 +42,7 @@ const session: Session = {
     socket = connect(store, key, {
       onAuthFailed(message) {
         forgetKey(storage); // a refused key is no use next time either
-        store.dispatch({ type: 'key:prompt', message });
+        store.dispatch({ type: 'key:prompt', message, tried: key }); // kept in the input to correct it
       },
       onStub: (id) => void actions.loadStub(id),
       onError: (message) => actions.notify('error', message),
@@ -88,13 +94,59 @@ store.subscribe(() => {
   void actions.loadTranscript(view.taskId as string);
 });
 document.documentElement.dataset.theme = theme;
-window.addEventListener('keydown', (event) => {
-  if (event.key !== 'Escape') return;
-  const { view } = store.get();
-  if (view.dialog) void actions.dialog(null);
-  else if (view.taskId) actions.open(null);
+// Once per opened queued task: why it is (not) picked up. Once per agent page: its recent tasks.
+let eligibilityFor = '';
+let agentTasksFor = '';
+store.subscribe(() => {
+  const { live, view } = store.get();
+  const task = view.taskId ? live.tasks[view.taskId] : undefined;
+  const queued = task && (task.status === 'QUEUED' || task.status === 'APPROVED_QUEUED') ? `${task.id}#${task.status}` : '';
+  if (queued !== eligibilityFor) {
+    eligibilityFor = queued;
+    if (queued && task) void actions.loadEligibility(task.id);
+  }
+  const agent = view.page.kind === 'agent' && live.synced ? `${view.page.id}#${live.syncs}` : '';
+  if (agent !== agentTasksFor) {
+    agentTasksFor = agent;
+    if (agent && view.page.kind === 'agent') void actions.loadAgentTasks(view.page.id);
+  }
 });
-window.addEventListener('popstate', () => store.dispatch({ type: 'route', taskId: taskIdFromPath(window.location.pathname) }));
+
+function typingIn(target: EventTarget | null, key: string): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return true;
+  return key === 'Enter' && (target.tagName === 'BUTTON' || target.tagName === 'A' || target.getAttribute('role') === 'button');
+}
+
+window.addEventListener('keydown', (event) => {
+  const command = commandFor(event.key, typingIn(event.target, event.key), event.ctrlKey || event.metaKey || event.altKey);
+  const { live, view } = store.get();
+  if (!command || view.keyPrompt) return;
+  if (command === 'close') {
+    if (view.dialog) void actions.dialog(null);
+    else if (view.editing) actions.edit(null);
+    else if (view.taskId) actions.open(null);
+    return;
+  }
+  if (view.dialog || (view.taskId && command !== 'search')) return;
+  event.preventDefault();
+  if (command === 'search') {
+    if (view.taskId) actions.open(null);
+    if (view.page.kind !== 'board') actions.openPage({ kind: 'board' });
+    requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input[aria-label="Search tasks"]')?.focus());
+  } else if (command === 'new-task') void actions.dialog('new-task');
+  else if (command === 'help') void actions.dialog('keys');
+  else if (command === 'open') { if (view.selected && live.tasks[view.selected]) actions.open(view.selected); }
+  else if (view.page.kind === 'board') {
+    const next = moveSelection(boardOrder(board(live.tasks, view.filter)), view.selected, command === 'next' ? 1 : -1);
+    actions.select(next);
+    if (next) requestAnimationFrame(() => document.querySelector(`.card[data-task-id="${CSS.escape(next)}"]`)?.scrollIntoView({ block: 'nearest' }));
+  }
+});
+window.addEventListener('popstate', () => {
+  const taskId = taskIdFromPath(window.location.pathname);
+  store.dispatch({ type: 'route', taskId, ...(taskId ? {} : { page: pageFromPath(window.location.pathname) }) });
+});
 
 if (apiKey) session.useKey(apiKey);
 else store.dispatch({ type: 'key:prompt', message: 'Enter the API key to open the dashboard.' });

@@ -190,6 +190,8 @@ function applyDeleted(state: LiveState, id: string, seq: number, now: number): L
 function applyUpdated(state: LiveState, patch: Partial<Task> & { id: string }, seq: number, now: number): LiveState {
   const old = state.tasks[patch.id];
   const task = (old ? { ...old, ...patch } : { ...patch, stub: true }) as Task;
+  // The time in its status starts at this move (a card's own statusAt would count edits too).
+  if (patch.status && patch.status !== old?.status) task.statusAt = patch.updatedAt ?? now;
   const next = { ...state, tasks: { ...state.tasks, [patch.id]: task } };
   const at = patch.updatedAt ?? now;
   if (patch.status && patch.status !== old?.status) {

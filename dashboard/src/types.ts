@@ -58,6 +58,12 @@ export interface Task {
   source?: string | null;
   requiresReview?: boolean | null;
   approvedAt?: number | null;
+  /** A card's: when its status last changed (empty: read createdAt, or completedAt once finished). */
+  statusAt?: number | null;
+  /** A card's: its row in a plan (`T1`…) and the plan's name, from `context`. */
+  planId?: string | null;
+  plan?: string | null;
+  workspaceId?: string | null;
   /** Set by the state module when only a patch is known; the full task is fetched over REST. */
   stub?: boolean;
   [key: string]: unknown;

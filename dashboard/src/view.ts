@@ -1,5 +1,5 @@
 /** What the person is looking at: route, filters, theme, dialogs, notices, review comments. Pure. */
-import type { ReviewComment } from './types';
+import type { ReviewComment, Status, Task } from './types';
 
 export type Theme = 'dark' | 'light';
 
@@ -8,6 +8,25 @@ export interface Filter {
   priority: '' | 'critical' | 'high' | 'normal';
   agentId: string;
   showCancelled: boolean;
+  status: '' | Status;
+  workspace: string;
+  capability: string;
+  plan: string;
+  /** '' keeps each column's own order (to do by priority, the others most recent first). */
+  sort: '' | 'newest' | 'oldest' | 'priority';
+}
+
+/** The page under the header: the board, an agent's page or a plan's graph. */
+export type Page = { kind: 'board' } | { kind: 'agent'; id: string } | { kind: 'plan'; name: string };
+
+/** `GET /admin/tasks/{id}/eligibility`: why a queued task is (not) being picked up. */
+export interface Eligibility {
+  taskId: string;
+  status: string;
+  dispatchable: boolean;
+  pickedUpSoon: boolean;
+  reasons: string[];
+  agents: { agentId: string; eligible: boolean; waiting: boolean; reason: string | null }[];
 }
 
 export interface Notice {
@@ -21,9 +40,21 @@ export interface ViewState {
   taskId: string | null;
   filter: Filter;
   theme: Theme;
-  dialog: 'new-task' | null;
-  /** The key screen is shown (no key yet, or the key was refused) with this message. */
-  keyPrompt: { message: string } | null;
+  dialog: 'new-task' | 'keys' | null;
+  /** The key screen is shown (no key yet, or the key was refused) with this message; `tried` is the
+   * refused key, kept in its input. */
+  keyPrompt: { message: string; tried?: string } | null;
+  page: Page;
+  /** The card `j`/`k` moved to (Enter opens it). */
+  selected: string | null;
+  /** The open task whose fields are being edited. */
+  editing: string | null;
+  /** The clock ages and times in a status are measured against; ticks while the page is open. */
+  now: number;
+  eligibility: Eligibility | null;
+  /** An agent's recent tasks (`GET /admin/tasks?agentId=`), loaded when its page opens. */
+  agentTasks: { agentId: string; tasks: Task[] } | null;
+  activityFilter: { taskId: string; agentId: string };
   notices: Notice[];
   reviewComments: Record<string, ReviewComment[]>;
   /** The diff line a review comment is being written for. */
@@ -38,11 +69,11 @@ export interface ViewState {
 export type Notifications = 'off' | 'on' | 'denied' | 'unsupported';
 
 export type ViewAction =
-  | { type: 'route'; taskId: string | null }
+  | { type: 'route'; taskId: string | null; page?: Page }
   | { type: 'filter'; filter: Partial<Filter> }
   | { type: 'theme'; theme: Theme }
   | { type: 'dialog'; dialog: ViewState['dialog'] }
-  | { type: 'key:prompt'; message: string }
+  | { type: 'key:prompt'; message: string; tried?: string }
   | { type: 'key:accepted' }
   | { type: 'notice'; kind: Notice['kind']; text: string; id: number }
   | { type: 'notice:dismiss'; id: number }
@@ -50,22 +81,36 @@ export type ViewAction =
   | { type: 'comment-at'; at: ViewState['commentAt'] }
   | { type: 'busy'; busy: boolean }
   | { type: 'options'; capabilities: string[]; workspaces: string[] }
-  | { type: 'notifications'; state: Notifications };
+  | { type: 'notifications'; state: Notifications }
+  | { type: 'select'; taskId: string | null }
+  | { type: 'edit'; taskId: string | null }
+  | { type: 'tick'; now: number }
+  | { type: 'eligibility:loaded'; answer: Eligibility | null }
+  | { type: 'agent-tasks'; agentId: string; tasks: Task[] }
+  | { type: 'activity-filter'; filter: Partial<ViewState['activityFilter']> };
 
 export const NOTICE_LIMIT = 4;
 
-export function initialView(theme: Theme, taskId: string | null, notifications: Notifications = 'off'): ViewState {
+export function initialView(theme: Theme, taskId: string | null, notifications: Notifications = 'off',
+  page: Page = { kind: 'board' }, now = 0): ViewState {
   return {
     taskId, theme, dialog: null, keyPrompt: null, notices: [], reviewComments: {}, commentAt: null, busy: false, options: null,
-    notifications,
-    filter: { text: '', priority: '', agentId: '', showCancelled: false },
+    notifications, page, selected: null, editing: null, now, eligibility: null, agentTasks: null,
+    activityFilter: { taskId: '', agentId: '' },
+    filter: { text: '', priority: '', agentId: '', showCancelled: false, status: '', workspace: '', capability: '', plan: '', sort: '' },
   };
 }
 
 export function reduceView(state: ViewState, action: ViewAction): ViewState {
   switch (action.type) {
-    case 'route':
-      return { ...state, taskId: action.taskId, commentAt: null };
+    case 'route': {
+      const page = action.page ?? state.page;
+      const moved = action.taskId !== state.taskId;
+      return {
+        ...state, taskId: action.taskId, page, commentAt: null, editing: moved ? null : state.editing,
+        eligibility: moved ? null : state.eligibility, selected: action.taskId ?? state.selected,
+      };
+    }
     case 'filter':
       return { ...state, filter: { ...state.filter, ...action.filter } };
     case 'theme':
@@ -73,7 +118,7 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
     case 'dialog':
       return { ...state, dialog: action.dialog };
     case 'key:prompt':
-      return { ...state, keyPrompt: { message: action.message } };
+      return { ...state, keyPrompt: { message: action.message, ...(action.tried ? { tried: action.tried } : {}) } };
     case 'key:accepted':
       return { ...state, keyPrompt: null };
     case 'notice': {
@@ -92,5 +137,19 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
       return { ...state, options: { capabilities: action.capabilities, workspaces: action.workspaces } };
     case 'notifications':
       return { ...state, notifications: action.state };
+    case 'select':
+      return { ...state, selected: action.taskId };
+    case 'edit':
+      return { ...state, editing: action.taskId };
+    case 'tick':
+      return { ...state, now: action.now };
+    case 'eligibility:loaded':
+      // Only the open task's answer is kept: one that comes back after the detail moved on is dropped.
+      return action.answer && action.answer.taskId !== state.taskId ? state : { ...state, eligibility: action.answer };
+    case 'agent-tasks':
+      return state.page.kind === 'agent' && state.page.id === action.agentId
+        ? { ...state, agentTasks: { agentId: action.agentId, tasks: action.tasks } } : state;
+    case 'activity-filter':
+      return { ...state, activityFilter: { ...state.activityFilter, ...action.filter } };
   }
 }

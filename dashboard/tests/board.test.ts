@@ -4,7 +4,7 @@ import { board, columnOf, countByStatus, createdAt } from '../src/board';
 import type { Task } from '../src/types';
 import type { Filter } from '../src/view';
 
-const all: Filter = { text: '', priority: '', agentId: '', showCancelled: false };
+const all: Filter = { text: '', priority: '', agentId: '', showCancelled: false, status: '', workspace: '', capability: '', plan: '', sort: '' };
 const t = (id: string, status: Task['status'], extra: Partial<Task> = {}): Task =>
   ({ id, status, title: id, priority: 'normal', createdAt: 1, updatedAt: 1, ...extra });
 

@@ -28,6 +28,8 @@ export function AgentsPanel({ agents, tasks, selected }: Props) {
               {agent.displayName || agent.id}
             </button>
             <span class={`agent-status agent-${agent.status}`}>{agent.status}</span>
+            <a class="small agent-page-link" href={`/admin/agent/${encodeURIComponent(agent.id)}`}
+              onClick={(e) => { e.preventDefault(); actions.openPage({ kind: 'agent', id: agent.id }); }}>page</a>
             <div class="agent-meta muted small">
               {agent.role && <span>{agent.role} · </span>}
               <span title="Last seen">{time(agent.lastSeen)}</span>

@@ -11,12 +11,15 @@ import { MergeQueuePanel } from './MergeQueue';
 import { NewTaskDialog } from './NewTaskDialog';
 import { Notices } from './Notices';
 import { TaskDetail } from './TaskDetail';
+import { AgentPage } from './AgentPage';
+import { KeysDialog } from './Keys';
+import { PlanView } from './PlanView';
 
 export function App({ store, actions }: { store: Store; actions: Actions }) {
   const { live, view } = useStore(store);
   return (
     <ActionsContext.Provider value={actions}>
-      {view.keyPrompt ? <KeyScreen message={view.keyPrompt.message} /> : (
+      {view.keyPrompt ? <KeyScreen message={view.keyPrompt.message} tried={view.keyPrompt.tried} /> : (
         <div class="layout">
           <Header live={live} view={view} />
           {live.connection === 'disconnected' && (
@@ -24,18 +27,20 @@ export function App({ store, actions }: { store: Store; actions: Actions }) {
           )}
           <main class="main">
             <div class="board-area">
-              <FilterBar live={live} view={view} />
-              <BoardView live={live} filter={view.filter} />
+              {view.page.kind === 'board' && <><FilterBar live={live} view={view} /><BoardView live={live} view={view} /></>}
+              {view.page.kind === 'plan' && <PlanView name={view.page.name} live={live} />}
+              {view.page.kind === 'agent' && <AgentPage agentId={view.page.id} live={live} view={view} />}
             </div>
             <aside class="side">
               <Inbox live={live} view={view} />
               <MergeQueuePanel tasks={live.tasks} />
               <AgentsPanel agents={live.agents} tasks={live.tasks} selected={view.filter.agentId} />
-              <Activity entries={live.activity} />
+              <Activity entries={live.activity} filter={view.activityFilter} tasks={live.tasks} agents={live.agents} />
             </aside>
           </main>
           {view.taskId && <TaskDetail taskId={view.taskId} live={live} view={view} />}
           {view.dialog === 'new-task' && <NewTaskDialog live={live} options={view.options} busy={view.busy} />}
+          {view.dialog === 'keys' && <KeysDialog />}
         </div>
       )}
       <Notices notices={view.notices} />

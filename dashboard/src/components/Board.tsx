@@ -1,6 +1,6 @@
 import { COLUMNS, board } from '../board';
 import { finishedCount, type LiveState } from '../state';
-import type { Filter } from '../view';
+import type { ViewState } from '../view';
 import { Card } from './Card';
 import { useActions } from './context';
 
@@ -15,20 +15,42 @@ function LoadMore({ live }: { live: LiveState }) {
   );
 }
 
-export function BoardView({ live, filter }: { live: LiveState; filter: Filter }) {
-  const columns = board(live.tasks, filter);
+/** What to do on a board with nothing on it: connect an agent, send a task, or watch the demo. */
+export function EmptyBoard() {
   return (
-    <section class="board" aria-label="Board">
-      {COLUMNS.map((column) => (
-        <div class={`column col-${column.key}`} key={column.key} data-column={column.key}>
-          <h2>{column.label} <span class="count">{columns[column.key].length}</span></h2>
-          <div class="cards">
-            {columns[column.key].map((task) => <Card key={task.id} task={task} tasks={live.tasks} />)}
-            {live.synced && columns[column.key].length === 0 && <p class="empty muted">Nothing here</p>}
-            {column.key === 'done' && live.synced && <LoadMore live={live} />}
-          </div>
-        </div>
-      ))}
+    <section class="empty-board panel" data-testid="empty-board" aria-label="Getting started">
+      <h2>No tasks yet</h2>
+      <p>Connect a coding agent to this hub, from the repository it should work in:</p>
+      <pre class="md-code"><code>waaah connect claude</code></pre>
+      <p>or run agents next to a repository with the runner:</p>
+      <pre class="md-code"><code>waaah agent run --cli claude</code></pre>
+      <p>Then send work with <code>waaah send "…"</code> or the New task button (key <kbd>n</kbd>). To see the board move
+        without an agent, start the simulated squad:</p>
+      <pre class="md-code"><code>waaah demo</code></pre>
     </section>
+  );
+}
+
+export function BoardView({ live, view }: { live: LiveState; view: ViewState }) {
+  const columns = board(live.tasks, view.filter);
+  const disabled = view.busy || live.connection !== 'connected';
+  return (
+    <>
+      {live.synced && Object.keys(live.tasks).length === 0 && live.finished.total !== 0 && <EmptyBoard />}
+      <section class="board" aria-label="Board">
+        {COLUMNS.map((column) => (
+          <div class={`column col-${column.key}`} key={column.key} data-column={column.key}>
+            <h2>{column.label} <span class="count">{columns[column.key].length}</span></h2>
+            <div class="cards">
+              {columns[column.key].map((task) => (
+                <Card key={task.id} task={task} tasks={live.tasks} now={view.now} selected={view.selected === task.id} disabled={disabled} />
+              ))}
+              {live.synced && columns[column.key].length === 0 && <p class="empty muted">Nothing here</p>}
+              {column.key === 'done' && live.synced && <LoadMore live={live} />}
+            </div>
+          </div>
+        ))}
+      </section>
+    </>
   );
 }

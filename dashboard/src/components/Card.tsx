@@ -3,6 +3,10 @@ import { blockedText, capabilitiesOf, cardTitle, label, shortId } from './format
 import { useActions } from './context';
 import { inboxReason } from '../inbox';
 import { checkBadge } from '../checks';
+import { createdAt } from '../board';
+import { span, statusSince } from '../clock';
+import { planIdOf } from '../plans';
+import { RETRYABLE } from './TaskActions';
 
 /** A card waiting on a person looks unlike one waiting on other tasks. */
 function waits(task: Task): string {
@@ -10,16 +14,27 @@ function waits(task: Task): string {
   return task.status === 'BLOCKED' ? 'waits-deps' : '';
 }
 
-export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> }) {
+interface Props {
+  task: Task;
+  tasks: Record<string, Task>;
+  now: number;
+  selected?: boolean;
+  disabled?: boolean;
+}
+
+export function Card({ task, tasks, now, selected = false, disabled = false }: Props) {
   const actions = useActions();
   const deps = task.dependencies ?? [];
   const open = deps.filter((d) => tasks[d]?.status !== 'COMPLETED').length;
   const caps = capabilitiesOf(task);
+  const plan = planIdOf(task);
   return (
-    <button class={`card status-${task.status} ${waits(task)}`} data-task-id={task.id}
-      data-status={task.status} onClick={() => actions.open(task.id)}>
+    <div class={`card status-${task.status} ${waits(task)} ${selected ? 'selected' : ''}`} data-task-id={task.id}
+      data-status={task.status} role="button" tabIndex={0} aria-current={selected ? 'true' : undefined}
+      onClick={() => actions.open(task.id)} onKeyDown={(e) => e.key === 'Enter' && e.target === e.currentTarget && actions.open(task.id)}>
       <div class="card-top">
         <span class="status-chip">{label(task.status)}</span>
+        {plan && <span class="plan-id" data-testid="plan-id" title="Plan id">{plan}</span>}
         {task.priority && task.priority !== 'normal' && <span class={`prio prio-${task.priority}`}>{task.priority}</span>}
         {task.verification && <span class="verification-tag" data-testid="verification">verification</span>}
         {checkBadge(task) && <span class={`check-state check-${checkBadge(task)}`} data-testid="check-badge">checks {checkBadge(task)}</span>}
@@ -31,10 +46,20 @@ export function Card({ task, tasks }: { task: Task; tasks: Record<string, Task> 
         {deps.length > 0 && <span title="Dependencies completed">deps {deps.length - open}/{deps.length}</span>}
         {caps.length > 0 && <span class="caps">{caps.join(', ')}</span>}
       </div>
+      {now > 0 && (
+        <div class="card-time muted small">
+          <span data-testid="age" title="Age">{span(now - createdAt(task))} old</span>
+          {' · '}<span data-testid="status-time" title="Time in this status">{span(now - statusSince(task))} in status</span>
+        </div>
+      )}
       {task.status === 'BLOCKED' && task.blockedReason && <div class="card-blocked">{blockedText(task.blockedReason)}</div>}
       {task.status === 'FAILED' && task.failureReason && (
         <div class="card-failure"><span class="failure-reason" data-testid="failure-reason" title="Why it failed">{task.failureReason}</span></div>
       )}
-    </button>
+      {RETRYABLE.includes(task.status) && (task.status === 'FAILED' || task.status === 'CANCELLED') && (
+        <button class="card-retry small" disabled={disabled}
+          onClick={(e) => { e.stopPropagation(); void actions.retry(task.id); }}>Retry</button>
+      )}
+    </div>
   );
 }

@@ -1,14 +1,11 @@
 import type { LiveState } from '../state';
-import { FINISHED } from '../types';
+import { DepPicker } from './DepPicker';
 import type { ViewState } from '../view';
 import { useActions } from './context';
 import { formValues, text } from './format';
 
 export function NewTaskDialog({ live, options, busy }: { live: LiveState; options: ViewState['options']; busy: boolean }) {
   const actions = useActions();
-  const candidates = Object.values(live.tasks)
-    .filter((t) => !FINISHED.includes(t.status) || t.status === 'COMPLETED')
-    .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
   const submit = (event: Event) => {
     const { data } = formValues(event);
     const workspaceId = text(data, 'workspaceId');
@@ -43,11 +40,7 @@ export function NewTaskDialog({ live, options, busy }: { live: LiveState; option
             <label key={c} class="check"><input type="checkbox" name="capabilities" value={c} /> {c}</label>
           ))}
         </fieldset>
-        <label>Dependencies (must complete first; Ctrl/⌘-click to pick several)
-          <select name="dependencies" multiple size={Math.min(6, Math.max(2, candidates.length))}>
-            {candidates.map((t) => <option key={t.id} value={t.id}>{t.title || t.id} — {t.status}</option>)}
-          </select>
-        </label>
+        <DepPicker tasks={live.tasks} initial={[]} exclude={null} />
         <div class="buttons end">
           <button type="button" onClick={() => void actions.dialog(null)}>Close</button>
           <button type="submit" class="primary" disabled={busy}>Create task</button>

@@ -3,7 +3,7 @@ import { FINISHED } from '../types';
 import { useActions } from './context';
 import { submitText } from './format';
 
-const RETRYABLE: readonly Status[] = ['FAILED', 'CANCELLED', 'PENDING_ACK', 'ASSIGNED', 'IN_PROGRESS', 'APPROVED_PENDING_ACK'];
+export const RETRYABLE: readonly Status[] = ['FAILED', 'CANCELLED', 'PENDING_ACK', 'ASSIGNED', 'IN_PROGRESS', 'APPROVED_PENDING_ACK'];
 
 function Review({ task, busy }: { task: Task; busy: boolean }) {
   const actions = useActions();

@@ -5,7 +5,13 @@ import type { ViewState } from '../view';
 import { useActions } from './context';
 import { ChecksSection } from './Checks';
 import { DiffView } from './DiffView';
-import { blockedText, capabilitiesOf, dateTime, heading, label, submitText } from './format';
+import { blockedText, capabilitiesOf, cardTitle, dateTime, formValues, heading, label, statusText, submitText, text } from './format';
+import { span, stays, statusSince } from '../clock';
+import { dependents, planIdOf, planOf } from '../plans';
+import { FINISHED } from '../types';
+import type { Eligibility } from '../view';
+import { DepPicker } from './DepPicker';
+import { Markdown } from './Markdown';
 import { TaskActions } from './TaskActions';
 import { TranscriptView } from './Transcript';
 
@@ -19,38 +25,102 @@ function question(task: Task): string | null {
   return typeof asked === 'string' ? asked : task.response?.blockedReason ?? null;
 }
 
-function Dependencies({ task, tasks }: { task: Task; tasks: Record<string, Task> }) {
+function TaskLinks({ title, list, testId }: { title: string; list: { id: string; task: Task | undefined }[]; testId: string }) {
   const actions = useActions();
+  return (
+    <div class="task-links" data-testid={testId}>
+      <h4>{title}</h4>
+      {list.length === 0 ? <p class="muted small">Nothing</p> : (
+        <ul class="deps">
+          {list.map(({ id, task }) => (
+            <li key={id} data-task-id={id}>
+              {task && planIdOf(task) && <span class="plan-id">{planIdOf(task)}</span>}{' '}
+              <button class="link mono" onClick={() => actions.open(id)}>{task ? cardTitle(task) : id}</button>{' '}
+              <span class={`status-chip status-${task?.status ?? 'unknown'}`}>{task ? statusText(task) : 'not loaded'}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** What the task waits for, and what waits for it (its dependents, from the board's cards). */
+function Dependencies({ task, tasks }: { task: Task; tasks: Record<string, Task> }) {
   const deps = task.dependencies ?? [];
-  if (deps.length === 0) return null;
+  const blocks = dependents(tasks, task.id);
+  if (deps.length === 0 && blocks.length === 0) return null;
   return (
     <Section title="Dependencies">
-      <ul class="deps">
-        {deps.map((id) => (
-          <li key={id}>
-            <button class="link mono" onClick={() => actions.open(id)}>{tasks[id]?.title || id}</button>{' '}
-            <span class={`status-chip status-${tasks[id]?.status ?? 'unknown'}`}>{tasks[id] ? label(tasks[id].status) : 'not loaded'}</span>
-          </li>
-        ))}
-      </ul>
+      <div class="dep-columns">
+        <TaskLinks title="Waits for" testId="waits-for" list={deps.map((id) => ({ id, task: tasks[id] }))} />
+        <TaskLinks title="Blocks" testId="blocks" list={blocks.map((t) => ({ id: t.id, task: t }))} />
+      </div>
     </Section>
   );
 }
 
-function Timeline({ task }: { task: Task }) {
+function Timeline({ task, now }: { task: Task; now: number }) {
   const history = task.history ?? [];
   if (history.length === 0) return null;
   return (
     <Section title="Timeline">
       <ol class="timeline">
-        {history.map((h, i) => (
+        {stays(history, now || Date.now(), FINISHED.includes(task.status)).map(({ entry: h, ms, current }, i) => (
           <li key={i}>
             <span class="muted small mono">{dateTime(h.timestamp)}</span> <span class={`status-chip status-${h.status}`}>{label(h.status)}</span>
+            {' '}<span class="stay muted small" data-testid="stay">{current ? `${span(ms)} so far` : span(ms)}</span>
             {h.agentId && <span class="agent-tag">@{h.agentId}</span>} {h.message && <span>{h.message}</span>}
           </li>
         ))}
       </ol>
     </Section>
+  );
+}
+
+/** Why a queued task is (not) being picked up, as the hub answered when the detail opened. */
+function EligibilityView({ answer }: { answer: Eligibility | null }) {
+  if (!answer) return null;
+  return (
+    <Section title="Why it is waiting">
+      <div data-testid="eligibility">
+        {answer.pickedUpSoon ? <p>An eligible agent is waiting: it should be picked up now.</p>
+          : <ul>{answer.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+        {answer.agents.length > 0 && (
+          <ul class="muted small">{answer.agents.map((a) => (
+            <li key={a.agentId}>@{a.agentId}: {a.eligible ? (a.waiting ? 'can take it now' : a.reason ?? 'eligible') : a.reason}</li>
+          ))}</ul>
+        )}
+      </div>
+    </Section>
+  );
+}
+
+/** The open task's title, prompt, priority and dependencies, sent with PATCH. */
+function EditForm({ task, tasks, busy }: { task: Task; tasks: Record<string, Task>; busy: boolean }) {
+  const actions = useActions();
+  const submit = (event: Event) => {
+    const { data } = formValues(event);
+    void actions.editTask(task.id, {
+      title: text(data, 'title') || null, prompt: text(data, 'prompt'), priority: text(data, 'priority') || 'normal',
+      dependencies: data.getAll('dependencies').map(String),
+    });
+  };
+  return (
+    <form class="edit-form" aria-label="Edit task" onSubmit={submit}>
+      <label>Title<input name="title" defaultValue={task.title ?? ''} /></label>
+      <label>Prompt<textarea name="prompt" rows={6} required defaultValue={task.prompt ?? ''} /></label>
+      <label>Priority
+        <select name="priority" defaultValue={task.priority ?? 'normal'}>
+          <option value="normal">Normal</option><option value="high">High</option><option value="critical">Critical</option>
+        </select>
+      </label>
+      <DepPicker tasks={tasks} initial={task.dependencies ?? []} exclude={task.id} />
+      <div class="buttons end">
+        <button type="button" onClick={() => actions.edit(null)}>Discard</button>
+        <button type="submit" class="primary" disabled={busy}>Save</button>
+      </div>
+    </form>
   );
 }
 
@@ -116,7 +186,10 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
         {!task ? <p class="muted">{live.synced ? 'Loading…' : 'Connecting…'}</p> : (
           <>
             <div class="detail-meta">
-              <span class={`status-chip status-${task.status}`} data-testid="detail-status">{label(task.status)}</span>
+              <span class={`status-chip status-${task.status}`} data-testid="detail-status">{statusText(task)}</span>
+              {planIdOf(task) && <span class="plan-id">{planIdOf(task)}</span>}
+              {planOf(task) && <a class="cap" href={`/admin/plan/${encodeURIComponent(planOf(task) as string)}`}
+                onClick={(e) => { e.preventDefault(); actions.openPage({ kind: 'plan', name: planOf(task) as string }); }}>plan: {planOf(task)}</a>}
               <span class={`prio prio-${task.priority ?? 'normal'}`}>{task.priority ?? 'normal'}</span>
               {task.assignedTo && <span class="agent-tag">@{task.assignedTo}</span>}
               {task.status === 'FAILED' && task.failureReason && (
@@ -125,12 +198,19 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
               {capabilitiesOf(task).map((c) => <span key={c} class="cap">{c}</span>)}
               {task.to?.workspaceId && <span class="cap">workspace: {task.to.workspaceId}</span>}
               <span class="muted small">created {dateTime(createdAt(task))}</span>
+              {view.now > 0 && <span class="muted small" data-testid="detail-status-time">
+                {span(view.now - statusSince(task))} in this status</span>}
             </div>
             <TaskActions task={task} busy={view.busy || live.connection === 'disconnected'} />
+            {!FINISHED.includes(task.status) && view.editing !== task.id && (
+              <div class="buttons"><button onClick={() => actions.edit(task.id)}>Edit</button></div>
+            )}
+            {view.editing === task.id && <EditForm task={task} tasks={live.tasks} busy={view.busy || live.connection !== 'connected'} />}
+            {view.eligibility?.taskId === task.id && <EligibilityView answer={view.eligibility} />}
             <Blocked task={task} />
-            <Section title="Prompt"><div class="pre prompt" data-testid="prompt">{task.prompt ?? ''}</div></Section>
+            <Section title="Prompt"><Markdown source={task.prompt ?? ''} testId="prompt" /></Section>
             <ChecksSection task={task} checks={live.checks?.taskId === taskId ? live.checks.list : null} />
-            {task.response?.message && <Section title="Response"><div class="pre">{task.response.message}</div></Section>}
+            {task.response?.message && <Section title="Response"><Markdown source={task.response.message} testId="response" /></Section>}
             {task.response?.diff && (
               <Section title="Diff">
                 <DiffView taskId={task.id} diff={task.response.diff} comments={comments} commentAt={view.commentAt} />
@@ -146,7 +226,7 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
             )}
             <Dependencies task={task} tasks={live.tasks} />
             <TranscriptView transcript={live.transcript?.taskId === taskId ? live.transcript : null} />
-            <Timeline task={task} />
+            <Timeline task={task} now={view.now} />
             <Messages task={task} />
           </>
         )}

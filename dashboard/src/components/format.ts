@@ -1,18 +1,24 @@
 /** Small text helpers for rendering. */
 import type { Task } from '../types';
 
-export function time(ms: number | null | undefined): string {
-  if (!ms) return '';
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
+export { dateTime, time } from '../clock';
 
-export function dateTime(ms: number | null | undefined): string {
-  if (!ms) return '';
-  return new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
+const STATUS_WORDS: Record<string, string> = {
+  QUEUED: 'Queued', PENDING_ACK: 'Offered to an agent', ASSIGNED: 'Assigned', IN_PROGRESS: 'In progress',
+  BLOCKED: 'Blocked', IN_REVIEW: 'In review', REJECTED: 'Changes requested', APPROVED_QUEUED: 'Approved, queued',
+  APPROVED_PENDING_ACK: 'Approved, offered', COMPLETED: 'Done', FAILED: 'Failed', CANCELLED: 'Cancelled',
+};
 
+/** A status in words (`IN_REVIEW` → `In review`). */
 export function label(status: string): string {
-  return status.replace(/_/g, ' ').toLowerCase();
+  return STATUS_WORDS[status] ?? status.replace(/_/g, ' ').toLowerCase();
+}
+
+/** A task's status in words, saying what a blocked one waits for. */
+export function statusText(task: Task): string {
+  if (task.status === 'BLOCKED' && task.blockedReason === 'dependencies') return 'Waiting for dependencies';
+  if (task.status === 'BLOCKED' && (task.blockedReason === 'question' || !task.blockedReason)) return 'Waiting for an answer';
+  return label(task.status);
 }
 
 /** Values from a form's fields, for uncontrolled forms read on submit. */
