@@ -23,3 +23,14 @@ def test_the_readme_is_one_screen_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert len(readme.splitlines()) <= 40
+
+
+def test_every_api_route_under_admin_needs_the_key(tmp_path: Path) -> None:
+    """/admin/ is also the dashboard's public pages: a router whose paths the guard does not know as API
+    would serve its data without the key."""
+    from waaah.web.paths import is_public
+
+    app = create_app(make_settings(f"sqlite:///{tmp_path}/w.db"))
+    exposed = [f"{method} {path}" for path, ops in app.app.openapi()["paths"].items()  # type: ignore[attr-defined]
+               for method in ops if path.startswith("/admin") and is_public(method.upper(), path)]
+    assert exposed == []

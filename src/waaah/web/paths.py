@@ -7,7 +7,9 @@ PUBLIC_PATHS = ("/health", "/openapi.json", "/socket.io", "/.well-known")
 client could take for an OAuth challenge (and then drop the key header it was configured with)."""
 API_PREFIXES = ("/admin/tasks", "/admin/agents", "/admin/stats", "/admin/logs", "/admin/enqueue",
                 "/admin/evict", "/admin/delegations", "/admin/bot", "/admin/review", "/admin/queue",
-                "/admin/capabilities", "/admin/workspaces", "/admin/events")
+                "/admin/capabilities", "/admin/workspaces", "/admin/events", "/admin/hooks", "/admin/merge-queue")
+"""Every API route under /admin/ starts with one of these (a test walks the routes): the rest of /admin/
+is the dashboard's public pages and files."""
 SOCKETS = "/socket.io"
 
 
