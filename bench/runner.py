@@ -8,7 +8,12 @@ Tasks need no review, so each one is: wait_for_prompt → ack → progress → w
 commit → diff → merge into main (scratch worktree, update-ref, the checkout brought along) →
 COMPLETED → worktree remove.
 
-(a) one slot, tasks one after another: wall time per task (the target is ≤ 150 ms);
+(a) one slot, tasks one after another: wall time per task (the target is ≤ 150 ms), each task's end
+    awaited with the `wait_for_task` long poll (no polling interval in the figure);
+(f) the floor, in the same sitting: the git commands the runner runs for one task (worktree add, the
+    CLI's write, add, commit, diff, a scratch worktree for the merge, update-ref, the checkout brought
+    along, worktree remove, branch delete) run back to back with no hub and no runner, so (a) minus (f) is
+    what the runner and the hub add;
 (b) 8 slots on one runner, --wide-tasks tasks enqueued at once: tasks/s, and a check that no lease was
     missed (every task COMPLETED, acknowledged once, never requeued by an ack timeout).
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -100,6 +106,15 @@ async def wait_done(rest: Rest, task_ids: list[str], timeout: float = 600) -> li
     raise TimeoutError("tasks did not finish")
 
 
+async def finished(rest: Rest, task_id: str) -> None:
+    """Until the task is finished, by the hub's own long poll."""
+    while True:
+        reply = await rest.post("/mcp/tools/wait_for_task", {"taskId": task_id, "timeout": 60})
+        answer = json.loads(reply.json()["content"][0]["text"])
+        if answer["status"] in ("COMPLETED", "FAILED", "CANCELLED"):
+            return
+
+
 async def serial(rest: Rest, url: str, key: str, tmp: Path, count: int) -> None:
     repo = make_repo(tmp / "serial")
     runner = start_runner(url, key, repo, 1, f"bench-{secrets.token_hex(3)}")
@@ -108,7 +123,7 @@ async def serial(rest: Rest, url: str, key: str, tmp: Path, count: int) -> None:
         times = []
         for n in range(count):
             started = time.perf_counter()
-            await wait_done(rest, [await enqueue(rest, "serial", n)])
+            await finished(rest, await enqueue(rest, "serial", n))
             times.append((time.perf_counter() - started) * 1000)
     finally:
         runner.send_signal(signal.SIGINT)
@@ -116,6 +131,37 @@ async def serial(rest: Rest, url: str, key: str, tmp: Path, count: int) -> None:
     times.sort()
     print(f"(a) one slot, {count} tasks on a 100-commit repository: mean {sum(times) / count:.0f} ms, "
           f"median {times[count // 2]:.0f} ms, max {times[-1]:.0f} ms per task (enqueue → COMPLETED, merged)")
+
+
+def git_floor(tmp: Path, count: int) -> None:
+    """The git work of one task, as the runner does it, with nothing else."""
+    repo = make_repo(tmp / "floor")
+    times = []
+    for n in range(count):
+        started = time.perf_counter()
+        task, worktree, scratch = f"task-{n}", repo / ".worktrees" / f"task-{n}", repo / ".worktrees" / f".merge-{n}"
+        git(repo, "worktree", "prune")
+        git(repo, "worktree", "add", "-q", str(worktree), "-b", f"waaah/{task}", "main")
+        subprocess.run(["sh", "-c", f"echo {task} > {task}.txt"], cwd=worktree, check=True)
+        git(worktree, "add", "-A")
+        git(worktree, "status", "--porcelain")
+        git(worktree, "commit", "--no-verify", "-q", "-m", task)
+        git(worktree, "diff", "--no-color", "main...HEAD")
+        git(worktree, "rev-parse", "HEAD")
+        old = subprocess.run(["git", "rev-parse", "main"], cwd=repo, capture_output=True, text=True).stdout.strip()
+        git(repo, "worktree", "add", "-q", "--detach", str(scratch), old)
+        git(scratch, "merge", "--no-ff", "-q", "-m", f"Merge {task}", f"waaah/{task}")
+        new = subprocess.run(["git", "rev-parse", "HEAD"], cwd=scratch, capture_output=True, text=True).stdout.strip()
+        git(repo, "update-ref", "refs/heads/main", new, old)
+        git(repo, "status", "--porcelain", "--untracked-files=no")
+        git(repo, "read-tree", "-u", "-m", old, new)
+        for path in (scratch, worktree):
+            git(repo, "worktree", "remove", "--force", str(path))
+        git(repo, "branch", "-D", f"waaah/{task}")
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(f"(f) floor: the same git work alone, {count} tasks: mean {sum(times) / count:.0f} ms, "
+          f"median {times[count // 2]:.0f} ms per task")
 
 
 async def wide(rest: Rest, url: str, key: str, tmp: Path, count: int) -> None:
@@ -158,6 +204,7 @@ async def main() -> None:
             async with Rest(url, key) as rest:
                 await wait_healthy(rest)
                 await serial(rest, url, key, tmp, args.tasks)
+                git_floor(tmp, args.tasks)
                 await wide(rest, url, key, tmp, args.wide_tasks)
         finally:
             if server is not None:
