@@ -3,6 +3,7 @@ import { ApiError, type Api, type NewTaskInput, type TaskEdit } from './api';
 import { pathForPage, pathForTask } from './router';
 import { ACTIVITY_BACKFILL, backfillSince } from './activity';
 import { finishedCount } from './state';
+import { createHookActions } from './hookActions';
 import type { Store } from './store';
 import { TRANSCRIPT_KEEP } from './transcript';
 import type { Theme, Filter, Page, ViewState } from './view';
@@ -74,6 +75,7 @@ export function createActions(store: Store, api: Api, session: Session) {
 
   return {
     notify,
+    hooks: createHookActions(store, api.hooks, notify),
     dismiss: (id: number) => store.dispatch({ type: 'notice:dismiss', id }),
     open(taskId: string | null) {
       const view = store.get().view;

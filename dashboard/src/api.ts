@@ -1,4 +1,5 @@
 /** REST calls with the key in X-API-Key. Errors carry the server's `error` text. */
+import { hooksApi, type HooksApi } from './hookActions';
 import type { LoggedEvent } from './activity';
 import type { Check } from './checks';
 import type { TranscriptPage } from './transcript';
@@ -22,6 +23,7 @@ export interface NewTaskInput {
 
 export interface Api {
   task(id: string): Promise<Task>;
+  hooks: HooksApi;
   finished(offset: number, limit: number): Promise<{ tasks: Task[]; total: number }>;
   enqueue(input: NewTaskInput): Promise<{ taskId: string }>;
   act(id: string, action: 'cancel' | 'retry' | 'approve'): Promise<unknown>;
@@ -69,6 +71,7 @@ export function createApi(base: string, key: () => string | null): Api {
 
   return {
     task: (id) => json('GET', task(id)),
+    hooks: hooksApi(json),
     async finished(offset, limit) {
       const response = await call('GET', `/admin/tasks?status=${FINISHED_STATUSES}&limit=${limit}&offset=${offset}`);
       const tasks = (await response.json()) as Task[];

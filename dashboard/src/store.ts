@@ -1,14 +1,16 @@
-/** The app's single store: live state and view state, changed only by their reducers. */
+/** The app's single store: live state, view state and the Webhooks panel's, changed only by their reducers. */
 import { useEffect, useState } from 'preact/hooks';
+import { initialHooks, isHooksAction, reduceHooks, type HooksAction, type HooksState } from './hooks';
 import { initialLive, reduceLive, type LiveAction, type LiveState } from './state';
 import { reduceView, type ViewAction, type ViewState } from './view';
 
 export interface AppState {
   live: LiveState;
   view: ViewState;
+  hooks: HooksState;
 }
 
-export type Action = LiveAction | ViewAction;
+export type Action = LiveAction | ViewAction | HooksAction;
 
 const LIVE_TYPES = new Set<Action['type']>([
   'sync:full', 'event', 'connection', 'task:loaded', 'finished:page', 'transcript:open', 'transcript:loaded', 'activity:loaded',
@@ -16,6 +18,11 @@ const LIVE_TYPES = new Set<Action['type']>([
 ]);
 
 export function reduce(state: AppState, action: Action): AppState {
+  if (isHooksAction(action) || action.type === 'event' || action.type === 'sync:full') {
+    const hooks = reduceHooks(state.hooks, action);
+    if (hooks !== state.hooks) state = { ...state, hooks };
+    if (isHooksAction(action)) return state;
+  }
   if (LIVE_TYPES.has(action.type)) {
     const live = reduceLive(state.live, action as LiveAction);
     return live === state.live ? state : { ...state, live };
@@ -31,7 +38,7 @@ export interface Store {
 }
 
 export function createStore(view: ViewState): Store {
-  let state: AppState = { live: initialLive, view };
+  let state: AppState = { live: initialLive, view, hooks: initialHooks };
   const listeners = new Set<() => void>();
   return {
     get: () => state,

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { checkBadge, gateHold, mergeQueues, type Check } from '../src/checks';
 import { initialLive, reduceLive, syncCards, type LiveAction, type LiveState } from '../src/state';
 import { reduce } from '../src/store';
+import { initialHooks } from '../src/hooks';
 import type { Task } from '../src/types';
 import { initialView } from '../src/view';
 
@@ -39,7 +40,7 @@ describe('cards and checks', () => {
   it('keeps the loaded checks of the open task in the one reducer', () => {
     const state = run(initialLive, { type: 'checks:loaded', taskId: 't1', checks: [check()] });
     assert.deepEqual(state.checks, { taskId: 't1', list: [check()] });
-    const app = reduce({ live: initialLive, view: initialView('dark', 't1') }, { type: 'checks:loaded', taskId: 't1', checks: [check()] });
+    const app = reduce({ live: initialLive, view: initialView('dark', 't1'), hooks: initialHooks }, { type: 'checks:loaded', taskId: 't1', checks: [check()] });
     assert.deepEqual(app.live.checks, { taskId: 't1', list: [check()] }); // the store routes it to that reducer
   });
 });

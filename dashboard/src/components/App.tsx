@@ -5,6 +5,7 @@ import { AgentsPanel } from './AgentsPanel';
 import { BoardView } from './Board';
 import { ActionsContext } from './context';
 import { FilterBar, Header } from './Header';
+import { HooksPanel } from './Hooks';
 import { Inbox } from './Inbox';
 import { KeyScreen } from './KeyScreen';
 import { MergeQueuePanel } from './MergeQueue';
@@ -16,7 +17,7 @@ import { KeysDialog } from './Keys';
 import { PlanView } from './PlanView';
 
 export function App({ store, actions }: { store: Store; actions: Actions }) {
-  const { live, view } = useStore(store);
+  const { live, view, hooks } = useStore(store);
   return (
     <ActionsContext.Provider value={actions}>
       {view.keyPrompt ? <KeyScreen message={view.keyPrompt.message} tried={view.keyPrompt.tried} /> : (
@@ -39,6 +40,7 @@ export function App({ store, actions }: { store: Store; actions: Actions }) {
             </aside>
           </main>
           {view.taskId && <TaskDetail taskId={view.taskId} live={live} view={view} />}
+          {hooks.open && <HooksPanel hooks={hooks} />}
           {view.dialog === 'new-task' && <NewTaskDialog live={live} options={view.options} busy={view.busy} />}
           {view.dialog === 'keys' && <KeysDialog />}
         </div>

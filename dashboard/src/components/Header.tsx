@@ -41,6 +41,7 @@ export function Header({ live, view }: { live: LiveState; view: ViewState }) {
           Needs you <span class="count" data-testid="inbox-count">{waiting}</span></a>
         <ConnectionBadge live={live} />
         <button class="primary" onClick={() => void actions.dialog('new-task')}>New task</button>
+        <button title="Webhook subscriptions and their deliveries" onClick={() => void actions.hooks.open()}>Webhooks</button>
         <button title="Switch theme" aria-label="Switch theme"
           onClick={() => actions.theme(view.theme === 'dark' ? 'light' : 'dark')}>{view.theme === 'dark' ? 'Light' : 'Dark'}</button>
         <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => void actions.dialog('keys')}>?</button>
