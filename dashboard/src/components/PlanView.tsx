@@ -9,9 +9,11 @@ const H = 58;
 const GAP_X = 70;
 const GAP_Y = 18;
 const PAD = 12;
+/** Room above the first row for the arcs of edges that skip a column. */
+const TOP = 44;
 
 const x = (depth: number) => PAD + depth * (W + GAP_X);
-const y = (row: number) => PAD + row * (H + GAP_Y);
+const y = (row: number) => TOP + row * (H + GAP_Y);
 
 /** A plan's dependency graph: one node per task (its plan id, title and status), an arrow from each
  * dependency to what waits for it; columns are dependency order. */
@@ -20,7 +22,7 @@ export function PlanView({ name, live }: { name: string; live: LiveState }) {
   const graph = planGraph(live.tasks, name);
   const at = new Map(graph.nodes.map((n) => [n.task.id, n]));
   const width = PAD * 2 + Math.max(1, graph.depths) * (W + GAP_X) - GAP_X;
-  const height = PAD * 2 + Math.max(1, graph.rows) * (H + GAP_Y) - GAP_Y;
+  const height = TOP + PAD + Math.max(1, graph.rows) * (H + GAP_Y) - GAP_Y;
   return (
     <section class="plan-page panel" aria-label="Plan">
       <div class="page-head">
@@ -50,8 +52,11 @@ export function PlanView({ name, live }: { name: string; live: LiveState }) {
               const x2 = x(b.depth);
               const y2 = y(b.row) + H / 2;
               const mid = (x1 + x2) / 2;
-              return <path key={`${from}>${to}`} class="edge" data-from={from} data-to={to}
-                d={`M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`} marker-end="url(#arrow)" />;
+              // An edge that skips a column arcs over the nodes between, from the top edges.
+              const d = b.depth - a.depth > 1
+                ? `M ${x1 - W / 2} ${y(a.row)} C ${x1 - W / 2} ${y(0) - TOP + 4}, ${x2 + W / 2} ${y(0) - TOP + 4}, ${x2 + W / 2} ${y(b.row)}`
+                : `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`;
+              return <path key={`${from}>${to}`} class="edge" data-from={from} data-to={to} d={d} marker-end="url(#arrow)" />;
             })}
             {graph.nodes.map(({ task, depth, row }) => (
               <g key={task.id} class={`node status-${task.status}`} data-task-id={task.id} data-status={task.status}
