@@ -145,7 +145,7 @@ async def test_actions_in_the_detail_reach_the_board(page: Page, live: LiveServe
     await open_board(page, live.url)
     await card(page, ids["review"]).click()
     await page.locator(".drawer").get_by_role("button", name="Approve", exact=True).click()
-    await expect(page.get_by_test_id("detail-status")).not_to_have_text("in review", timeout=LIVE_TIMEOUT)
+    await expect(page.get_by_test_id("detail-status")).not_to_have_text("In review", timeout=LIVE_TIMEOUT)
     await page.get_by_label("Close").click()
     await card(page, ids["blocked"]).click()
     await page.locator(".drawer").get_by_label("Answer").fill("Yes, keep them as legacy_id")

@@ -100,7 +100,7 @@ async def test_approval_is_refused_by_the_gate_and_an_override_needs_a_reason_an
     refusal = page.locator(".notice.error")
     await expect(refusal).to_contain_text(f"The pre-review check `{VERIFY}` failed with exit code 1",
                                           timeout=LIVE_TIMEOUT)
-    await expect(page.get_by_test_id("detail-status")).to_have_text("in review")
+    await expect(page.get_by_test_id("detail-status")).to_have_text("In review")
 
     form = detail.get_by_test_id("override-form")
     reason = form.get_by_label("Override reason")
@@ -110,7 +110,7 @@ async def test_approval_is_refused_by_the_gate_and_an_override_needs_a_reason_an
 
     await reason.fill("flaky network test, passes locally")
     await form.get_by_role("button", name="Approve with override").click()
-    await expect(page.get_by_test_id("detail-status")).not_to_have_text("in review", timeout=LIVE_TIMEOUT)
+    await expect(page.get_by_test_id("detail-status")).not_to_have_text("In review", timeout=LIVE_TIMEOUT)
     recorded = page.get_by_test_id("override-reason")
     await expect(recorded).to_contain_text("flaky network test, passes locally", timeout=LIVE_TIMEOUT)
     await expect(page.get_by_test_id("gate-hold")).to_have_count(0)
