@@ -101,7 +101,7 @@ function AddForm({ hooks }: { hooks: HooksState }) {
           Patterns
         </label>
         {form.kind === 'patterns' && (
-          <input name="patterns" aria-label="Patterns" value={form.patterns} placeholder="task:*:updated, agent:*:status"
+          <input name="patterns" aria-label="Patterns (comma-separated)" value={form.patterns} placeholder="task:*:updated, agent:*:status"
             onInput={(e) => actions.hooks.form({ patterns: (e.currentTarget as HTMLInputElement).value })} />
         )}
       </fieldset>
