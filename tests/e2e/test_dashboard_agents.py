@@ -62,7 +62,7 @@ async def test_an_agents_work_moves_the_card_and_an_approval_in_the_page_reaches
         await card(page, task_id).click()
         await expect(page.locator(".diff")).to_contain_text("account disabled")
         async with waiting_for_prompt(agent, live, "ada") as poll:
-            await page.get_by_role("button", name="Approve", exact=True).click()
+            await page.locator(".drawer").get_by_role("button", name="Approve", exact=True).click()
             back = await asyncio.wait_for(poll, AGENT_BOUND)
         assert back["taskId"] == task_id and back["approved"] is True
         await page.get_by_label("Close").click()
@@ -90,8 +90,8 @@ async def test_an_answer_typed_in_the_page_returns_the_blocked_task_to_its_agent
         await card(page, task_id).click()
         await expect(page.locator(".blocked-reason")).to_have_text(QUESTION)
         async with waiting_for_prompt(agent, live, "bea") as poll:
-            await page.get_by_label("Answer", exact=True).fill(ANSWER)
-            await page.get_by_role("button", name="Answer", exact=True).click()
+            await page.locator(".drawer").get_by_label("Answer", exact=True).fill(ANSWER)
+            await page.locator(".drawer").get_by_role("button", name="Answer", exact=True).click()
             back = await asyncio.wait_for(poll, AGENT_BOUND)
         assert back["taskId"] == task_id
 
