@@ -6,7 +6,7 @@ import { finishedCount } from './state';
 import { createHookActions } from './hookActions';
 import type { Store } from './store';
 import { TRANSCRIPT_KEEP } from './transcript';
-import type { Theme, Filter, Page, ViewState } from './view';
+import type { Theme, Filter, Page, Side, ViewState } from './view';
 
 /** How many of an agent's tasks its page lists. */
 export const AGENT_TASKS = 20;
@@ -21,6 +21,7 @@ export interface Session {
   signOut(): void;
   saveTheme(theme: Theme): void;
   saveNotifications(on: boolean): void;
+  saveSide(side: Side): void;
 }
 
 export type Actions = ReturnType<typeof createActions>;
@@ -82,6 +83,23 @@ export function createActions(store: Store, api: Api, session: Session) {
       if (view.taskId === taskId) return;
       history.pushState(null, '', taskId ? pathForTask(taskId) : pathForPage(view.page));
       store.dispatch({ type: 'route', taskId });
+    },
+    /** Reject from a card: the detail opens at its feedback field (rejecting needs a reason). */
+    openToReject(taskId: string) {
+      history.pushState(null, '', pathForTask(taskId));
+      store.dispatch({ type: 'route', taskId, focus: 'reject' });
+    },
+    /** Open (or, with null, close) a card's inline answer box. */
+    answering: (taskId: string | null) => store.dispatch({ type: 'answering', taskId }),
+    /** Send an answer typed on a card; its box closes once the hub took it. */
+    async answerOnCard(id: string, answer: string) {
+      const done = await run(() => api.answer(id, answer), 'Answer sent');
+      if (done !== undefined && store.get().view.answering === id) store.dispatch({ type: 'answering', taskId: null });
+      return done;
+    },
+    side(side: Side) {
+      session.saveSide(side);
+      store.dispatch({ type: 'side', side });
     },
     /** Show the board, an agent's page or a plan's graph (closing any detail). */
     openPage(page: Page) {

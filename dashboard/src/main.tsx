@@ -10,7 +10,7 @@ import { board, boardOrder } from './board';
 import { commandFor, moveSelection } from './keys';
 import { arrivals, inbox, tabTitle, REASON_TEXT, type InboxItem } from './inbox';
 import { createStore } from './store';
-import { initialView, type Notifications, type Theme } from './view';
+import { initialView, type Notifications, type Side, type Theme } from './view';
 import './styles.css';
 
 const storage = window.localStorage;
@@ -24,10 +24,17 @@ const canNotify = typeof Notification !== 'undefined';
 const notifications: Notifications = !canNotify ? 'unsupported'
   : storage.getItem(NOTIFY_KEY) === 'on' && Notification.permission === 'granted' ? 'on' : 'off';
 
+/** The agents and activity panels: as the person left them, else collapsed below this width. */
+const SIDE_KEY = 'waaah.side';
+const NARROW = '(max-width: 1100px)';
+const savedSide = storage.getItem(SIDE_KEY);
+const side: Side = savedSide === 'open' || savedSide === 'collapsed' ? savedSide
+  : window.matchMedia(NARROW).matches ? 'collapsed' : 'open';
+
 let apiKey = takeKeyFromUrl(window.location, window.history, storage);
 let socket: LiveConnection | null = null;
 const store = createStore(initialView(theme, taskIdFromPath(window.location.pathname), notifications,
-  pageFromPath(window.location.pathname), Date.now()));
+  pageFromPath(window.location.pathname), Date.now(), side));
 /** Ages and times in a status move on by themselves: a clock, no requests. */
 const TICK_MS = 15_000;
 setInterval(() => store.dispatch({ type: 'tick', now: Date.now() }), TICK_MS);
@@ -57,17 +64,20 @@ const session: Session = {
   },
   saveTheme: (value) => storage.setItem(THEME_KEY, value),
   saveNotifications: (on) => storage.setItem(NOTIFY_KEY, on ? 'on' : 'off'),
+  saveSide: (value) => storage.setItem(SIDE_KEY, value),
 };
 const actions = createActions(store, api, session);
 
 // The tab title counts what waits on the person; each new arrival (after the first sync) notifies.
+// Stalled tasks arrive with the clock: the inbox is read again when the tasks, the clock or `heard` move.
 let waiting: InboxItem[] | null = null;
-let waitingTasks: unknown = null;
+let waitingFor: unknown[] = [];
 store.subscribe(() => {
   const { live, view } = store.get();
-  if (!live.synced || live.tasks === waitingTasks) return;
-  waitingTasks = live.tasks;
-  const now = inbox(live.tasks);
+  const inputs = [live.tasks, view.now, live.heard];
+  if (!live.synced || inputs.every((value, i) => value === waitingFor[i])) return;
+  waitingFor = inputs;
+  const now = inbox(live.tasks, view.now, live.heard);
   document.title = tabTitle(now.length);
   const fresh = waiting === null ? [] : arrivals(waiting, now);
   waiting = now;

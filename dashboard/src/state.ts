@@ -34,6 +34,9 @@ export interface LiveState {
   transcript: Transcript | null;
   /** The checks of the task whose detail is open, as last loaded (null when none were). */
   checks: { taskId: string; list: Check[] } | null;
+  /** When each task was last heard from, by the events' own times (a change, a message, a transcript
+   * entry, a logged event): what tells a stalled task from a busy one between status changes. */
+  heard: Record<string, number>;
 }
 
 export type LiveAction =
@@ -50,7 +53,7 @@ export type LiveAction =
 export const initialLive: LiveState = {
   tasks: {}, agents: {}, seq: -1, synced: false, syncs: 0, connection: 'connecting',
   resyncSince: null, activity: [], finished: { offset: 0, total: null }, lastError: null, transcript: null,
-  checks: null,
+  checks: null, heard: {},
 };
 
 export function reduceLive(state: LiveState, action: LiveAction): LiveState {
@@ -147,14 +150,29 @@ function receive(state: LiveState, name: string, payload: unknown, now: number):
     // A gap: drop this one and ask for everything after the last applied seq (once).
     return state.resyncSince === state.seq ? state : { ...state, resyncSince: state.seq };
   }
-  const next = { ...state, seq: body.seq, resyncSince: null };
   const { seq: _seq, ...fields } = body as Record<string, unknown> & { id: string; seq: number };
+  const heard = parsed.entity === 'task' ? hear(state.heard, fields.id, eventTime(fields)) : state.heard;
+  const next = { ...state, seq: body.seq, resyncSince: null, heard };
   if (parsed.entity === 'hook') return next; // a webhook's state: no card shows it, but its seq counts
   if (parsed.entity === 'agent') return applyAgent(next, fields as Agent, body.seq, now);
   if (parsed.kind === 'created') return applyCreated(next, fields as Task, body.seq, now);
   if (parsed.kind === 'deleted') return applyDeleted(next, fields.id, body.seq, now);
   if (parsed.kind === 'transcript') return applyTranscript(next, fields as TranscriptEvent);
   return applyUpdated(next, fields as Partial<Task> & { id: string }, body.seq, now);
+}
+
+/** The time a task event tells of: its `updatedAt`, its last message's, its transcript entries' (0: none). */
+export function eventTime(fields: Record<string, unknown>): number {
+  const times = [fields.updatedAt, fields.createdAt];
+  const messages = fields.messages;
+  if (Array.isArray(messages) && messages.length) times.push((messages[messages.length - 1] as { timestamp?: unknown }).timestamp);
+  if (Array.isArray(fields.entries)) for (const entry of fields.entries) times.push((entry as { at?: unknown }).at);
+  return Math.max(0, ...times.map((t) => (typeof t === 'number' ? t : 0)));
+}
+
+/** `heard` with `id` heard from at `at`, when that is later than known (the same object otherwise). */
+function hear(heard: Record<string, number>, id: string, at: number): Record<string, number> {
+  return at > (heard[id] ?? 0) ? { ...heard, [id]: at } : heard;
 }
 
 interface TranscriptEvent { id: string; entries?: TranscriptEntry[]; total?: number }
@@ -174,7 +192,12 @@ function log(state: LiveState, entry: ActivityEntry): LiveState {
 /** Past events read back from the event log join the feed, in seq order with the live ones. */
 function applyLogged(state: LiveState, events: LoggedEvent[]): LiveState {
   const entries = events.flatMap((e) => describeLogged(e, state.tasks, state.agents) ?? []);
-  return { ...state, activity: mergeActivity(state.activity, entries) };
+  let heard = state.heard;
+  for (const e of events) {
+    const id = (e.payload as { id?: unknown } | null)?.id;
+    if (e.name.startsWith('task:') && typeof id === 'string') heard = hear(heard, id, e.createdAt);
+  }
+  return { ...state, activity: mergeActivity(state.activity, entries), heard };
 }
 
 function applyCreated(state: LiveState, task: Task, seq: number, now: number): LiveState {

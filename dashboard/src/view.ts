@@ -64,12 +64,22 @@ export interface ViewState {
   options: { capabilities: string[]; workspaces: string[] } | null;
   /** Browser notifications when something starts waiting on the person (opt-in). */
   notifications: Notifications;
+  /** The card whose inline answer box is open (Answer on a card waiting for an answer). */
+  answering: string | null;
+  /** A form of the detail to focus as it opens: Reject on a card opens the detail at its feedback. */
+  focus: 'reject' | null;
+  /** The agents and activity panels beside the board, shown or collapsed (remembered by the browser). */
+  side: Side;
 }
+
+export type Side = 'open' | 'collapsed';
 
 export type Notifications = 'off' | 'on' | 'denied' | 'unsupported';
 
 export type ViewAction =
-  | { type: 'route'; taskId: string | null; page?: Page }
+  | { type: 'route'; taskId: string | null; page?: Page; focus?: 'reject' }
+  | { type: 'answering'; taskId: string | null }
+  | { type: 'side'; side: Side }
   | { type: 'filter'; filter: Partial<Filter> }
   | { type: 'theme'; theme: Theme }
   | { type: 'dialog'; dialog: ViewState['dialog'] }
@@ -92,11 +102,11 @@ export type ViewAction =
 export const NOTICE_LIMIT = 4;
 
 export function initialView(theme: Theme, taskId: string | null, notifications: Notifications = 'off',
-  page: Page = { kind: 'board' }, now = 0): ViewState {
+  page: Page = { kind: 'board' }, now = 0, side: Side = 'open'): ViewState {
   return {
     taskId, theme, dialog: null, keyPrompt: null, notices: [], reviewComments: {}, commentAt: null, busy: false, options: null,
     notifications, page, selected: null, editing: null, now, eligibility: null, agentTasks: null,
-    activityFilter: { taskId: '', agentId: '' },
+    activityFilter: { taskId: '', agentId: '' }, answering: null, focus: null, side,
     filter: { text: '', priority: '', agentId: '', showCancelled: false, status: '', workspace: '', capability: '', plan: '', sort: '' },
   };
 }
@@ -109,6 +119,7 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
       return {
         ...state, taskId: action.taskId, page, commentAt: null, editing: moved ? null : state.editing,
         eligibility: moved ? null : state.eligibility, selected: action.taskId ?? state.selected,
+        focus: action.focus ?? null, answering: action.taskId ? null : state.answering,
       };
     }
     case 'filter':
@@ -149,6 +160,10 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
     case 'agent-tasks':
       return state.page.kind === 'agent' && state.page.id === action.agentId
         ? { ...state, agentTasks: { agentId: action.agentId, tasks: action.tasks } } : state;
+    case 'answering':
+      return { ...state, answering: action.taskId };
+    case 'side':
+      return { ...state, side: action.side };
     case 'activity-filter':
       return { ...state, activityFilter: { ...state.activityFilter, ...action.filter } };
   }

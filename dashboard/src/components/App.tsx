@@ -3,7 +3,8 @@ import { useStore, type Store } from '../store';
 import { Activity } from './Activity';
 import { AgentsPanel } from './AgentsPanel';
 import { BoardView } from './Board';
-import { ActionsContext } from './context';
+import { ActionsContext, useActions } from './context';
+import type { ViewState } from '../view';
 import { FilterBar, Header } from './Header';
 import { HooksPanel } from './Hooks';
 import { Inbox } from './Inbox';
@@ -15,6 +16,16 @@ import { TaskDetail } from './TaskDetail';
 import { AgentPage } from './AgentPage';
 import { KeysDialog } from './Keys';
 import { PlanView } from './PlanView';
+
+/** Shows or collapses the agents and activity panels (the choice is kept by the browser). */
+function SideToggle({ side }: { side: ViewState['side'] }) {
+  const actions = useActions();
+  const open = side === 'open';
+  return (
+    <button class="side-toggle" aria-expanded={open} data-testid="side-toggle"
+      onClick={() => actions.side(open ? 'collapsed' : 'open')}>{open ? 'Hide agents and activity' : 'Show agents and activity'}</button>
+  );
+}
 
 export function App({ store, actions }: { store: Store; actions: Actions }) {
   const { live, view, hooks } = useStore(store);
@@ -35,8 +46,11 @@ export function App({ store, actions }: { store: Store; actions: Actions }) {
             <aside class="side">
               <Inbox live={live} view={view} />
               <MergeQueuePanel tasks={live.tasks} />
-              <AgentsPanel agents={live.agents} tasks={live.tasks} selected={view.filter.agentId} />
-              <Activity entries={live.activity} filter={view.activityFilter} tasks={live.tasks} agents={live.agents} />
+              <SideToggle side={view.side} />
+              {view.side === 'open' && <>
+                <AgentsPanel agents={live.agents} tasks={live.tasks} selected={view.filter.agentId} />
+                <Activity entries={live.activity} filter={view.activityFilter} tasks={live.tasks} agents={live.agents} />
+              </>}
             </aside>
           </main>
           {view.taskId && <TaskDetail taskId={view.taskId} live={live} view={view} />}

@@ -2,6 +2,7 @@ import { COLUMNS, board } from '../board';
 import { finishedCount, type LiveState } from '../state';
 import type { ViewState } from '../view';
 import { Card } from './Card';
+import { isStalled } from '../inbox';
 import { useActions } from './context';
 
 function LoadMore({ live }: { live: LiveState }) {
@@ -43,7 +44,8 @@ export function BoardView({ live, view }: { live: LiveState; view: ViewState }) 
             <h2>{column.label} <span class="count">{columns[column.key].length}</span></h2>
             <div class="cards">
               {columns[column.key].map((task) => (
-                <Card key={task.id} task={task} tasks={live.tasks} now={view.now} selected={view.selected === task.id} disabled={disabled} />
+                <Card key={task.id} task={task} tasks={live.tasks} now={view.now} selected={view.selected === task.id} disabled={disabled}
+                  answering={view.answering === task.id} stalled={isStalled(task, view.now, live.heard)} />
               ))}
               {live.synced && columns[column.key].length === 0 && <p class="empty muted">Nothing here</p>}
               {column.key === 'done' && live.synced && <LoadMore live={live} />}

@@ -6,7 +6,7 @@ import { checkBadge } from '../checks';
 import { createdAt } from '../board';
 import { span, statusSince } from '../clock';
 import { planIdOf } from '../plans';
-import { RETRYABLE } from './TaskActions';
+import { CardActions } from './CardActions';
 
 /** A card waiting on a person looks unlike one waiting on other tasks. */
 function waits(task: Task): string {
@@ -20,16 +20,20 @@ interface Props {
   now: number;
   selected?: boolean;
   disabled?: boolean;
+  /** Its inline answer box is open. */
+  answering?: boolean;
+  /** Held by an agent and silent for a while (see STALL_MS in inbox.ts). */
+  stalled?: boolean;
 }
 
-export function Card({ task, tasks, now, selected = false, disabled = false }: Props) {
+export function Card({ task, tasks, now, selected = false, disabled = false, answering = false, stalled = false }: Props) {
   const actions = useActions();
   const deps = task.dependencies ?? [];
   const open = deps.filter((d) => tasks[d]?.status !== 'COMPLETED').length;
   const caps = capabilitiesOf(task);
   const plan = planIdOf(task);
   return (
-    <div class={`card status-${task.status} ${waits(task)} ${selected ? 'selected' : ''}`} data-task-id={task.id}
+    <div class={`card status-${task.status} ${waits(task)} ${selected ? 'selected' : ''} ${stalled ? 'stalled' : ''}`} data-task-id={task.id}
       data-status={task.status} role="button" tabIndex={0} aria-current={selected ? 'true' : undefined}
       onClick={() => actions.open(task.id)} onKeyDown={(e) => e.key === 'Enter' && e.target === e.currentTarget && actions.open(task.id)}>
       <div class="card-top">
@@ -52,14 +56,12 @@ export function Card({ task, tasks, now, selected = false, disabled = false }: P
           {' · '}<span data-testid="status-time" title="Time in this status">{span(now - statusSince(task))} in status</span>
         </div>
       )}
+      {stalled && <div class="card-stalled" data-testid="stalled" title="No progress for a while">stalled: no progress</div>}
       {task.status === 'BLOCKED' && task.blockedReason && <div class="card-blocked">{blockedText(task.blockedReason)}</div>}
       {task.status === 'FAILED' && task.failureReason && (
         <div class="card-failure"><span class="failure-reason" data-testid="failure-reason" title="Why it failed">{task.failureReason}</span></div>
       )}
-      {RETRYABLE.includes(task.status) && (task.status === 'FAILED' || task.status === 'CANCELLED') && (
-        <button class="card-retry small" disabled={disabled}
-          onClick={(e) => { e.stopPropagation(); void actions.retry(task.id); }}>Retry</button>
-      )}
+      <CardActions task={task} disabled={disabled} answering={answering} />
     </div>
   );
 }

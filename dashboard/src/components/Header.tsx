@@ -23,7 +23,7 @@ export function Header({ live, view }: { live: LiveState; view: ViewState }) {
   const counts = countByStatus(live.tasks);
   const agents = Object.values(live.agents);
   const online = agents.filter((a) => a.status !== 'OFFLINE').length;
-  const waiting = inbox(live.tasks).length;
+  const waiting = inbox(live.tasks, view.now, live.heard).length;
   return (
     <header class="header">
       <button class="brand link" onClick={() => actions.openPage({ kind: 'board' })}>waaah</button>

@@ -201,7 +201,7 @@ export function TaskDetail({ taskId, live, view }: { taskId: string; live: LiveS
               {view.now > 0 && <span class="muted small" data-testid="detail-status-time">
                 {span(view.now - statusSince(task))} in this status</span>}
             </div>
-            <TaskActions task={task} busy={view.busy || live.connection === 'disconnected'} />
+            <TaskActions task={task} busy={view.busy || live.connection === 'disconnected'} focusReject={view.focus === 'reject'} />
             {!FINISHED.includes(task.status) && view.editing !== task.id && (
               <div class="buttons"><button onClick={() => actions.edit(task.id)}>Edit</button></div>
             )}
