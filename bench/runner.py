@@ -196,6 +196,7 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="waaah-bench-runner-") as folder:
         tmp = Path(folder)
+        git_floor(tmp, args.tasks)  # first: it blocks, and idle keep-alive connections would be dropped meanwhile
         key, server = args.key or secrets.token_hex(16), None
         url = args.url
         if not url:
@@ -204,7 +205,6 @@ async def main() -> None:
             async with Rest(url, key) as rest:
                 await wait_healthy(rest)
                 await serial(rest, url, key, tmp, args.tasks)
-                git_floor(tmp, args.tasks)
                 await wide(rest, url, key, tmp, args.wide_tasks)
         finally:
             if server is not None:
