@@ -75,7 +75,7 @@ async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(data
         second = await hub.tasks.create(NewTask(prompt="Write docs", title="Docs", dependencies=(first.id,)))
         third = await hub.tasks.create(NewTask(prompt="Réparer le formulaire « connexion » qui oublie l'utilisateur"))
         await hub.work.reserve(third.id, "coder-1")
-        await hub.work.ack(third.id, "coder-1")
+        acked, _ = await hub.work.ack(third.id, "coder-1")
         created = [await hub.tasks.create(NewTask(prompt=f"old {i}")) for i in range(3)]
         finished = [await hub.tasks.cancel(task.id) for task in created]
         async with connect(live.url, auth(cards=True)) as legacy, \
@@ -94,7 +94,8 @@ async def test_sync_full_holds_active_tasks_recent_finished_ones_and_agents(data
     assert cards[second.id] == {"id": second.id, "status": "BLOCKED", "title": "Docs",
                                 "dependencies": [first.id], "blockedReason": second.blocked_reason}
     assert cards[third.id] == {"id": third.id, "status": "ASSIGNED", "assignedTo": "coder-1",
-                               "title": "Réparer le formulaire « connexion » qui oublie l'utilis…"}  # 56 characters
+                               "title": "Réparer le formulaire « connexion » qui oublie l'utilis…",  # 56 characters
+                               "statusAt": acked.updated_at}
     done = next(task for task in finished if task.id == list(cards)[3])
     assert cards[done.id] == {"id": done.id, "status": "CANCELLED", "title": done.prompt,
                               "completedAt": done.completed_at}
@@ -138,14 +139,14 @@ async def test_clients_without_patterns_get_whole_tasks_as_the_rest_api_shows_th
 async def test_sync_full_reflects_every_write_made_while_the_server_runs(live) -> None:
     hub = live.runtime.hub
     task = await hub.tasks.create(NewTask(prompt="first", title="One"))
-    await hub.tasks.edit(task.id, {"title": "Renamed", "priority": "critical"})
+    edited = await hub.tasks.edit(task.id, {"title": "Renamed", "priority": "critical"})
     gone = await hub.tasks.create(NewTask(prompt="second"))
     await hub.tasks.delete(gone.id)
     async with connector("python")(live.url, auth(cards=True)) as client:
         await client.expect("connect")
         snapshot = await client.expect("sync:full")
     assert snapshot["tasks"] == [{"id": task.id, "status": "QUEUED", "title": "Renamed",
-                                  "priority": "critical"}]
+                                  "priority": "critical", "statusAt": edited.updated_at}]
     assert snapshot["seq"] == hub.bus.last_seq
 
 

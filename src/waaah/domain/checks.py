@@ -20,6 +20,8 @@ from waaah.domain.tasks import Task
 JSON = dict[str, Any]
 STAGES = ("pre-review", "merge", "plan")
 SUMMARY_KEYS = {"pre-review": "preReview", "merge": "merge", "plan": "plan"}
+BLANK = " \t\n\r\f\v"
+"""The whitespace a blank command consists of (the API's schema names the same characters)."""
 VERIFY_MAX_COMMANDS = 20
 VERIFY_MAX_CHARS = 2000
 OUTPUT_LIMIT = 16_000
@@ -70,7 +72,7 @@ def verify_problem(commands: Sequence[Any]) -> str | None:
     if len(commands) > VERIFY_MAX_COMMANDS:
         return f"at most {VERIFY_MAX_COMMANDS} commands (got {len(commands)})"
     for i, command in enumerate(commands):
-        if not isinstance(command, str) or not command.strip():
+        if not isinstance(command, str) or not command.strip(BLANK):
             return f"[{i}] must be a non-empty command string"
         if len(command) > VERIFY_MAX_CHARS:
             return f"[{i}] is longer than {VERIFY_MAX_CHARS} characters"

@@ -11,7 +11,7 @@ from waaah.domain.checks import COMMIT, VERIFY_MAX_CHARS
 from waaah.domain.json_limits import MAX_INT
 from waaah.domain.views import JSON
 from waaah.service.checks import NewCheck, read_checks, read_merge_queue
-from waaah.web.schemas import Body, Text
+from waaah.web.schemas import Body, JsonInt, Text
 from waaah.web.tasks_api import hub_of
 
 router = APIRouter(prefix="/admin", tags=["checks"])
@@ -23,8 +23,8 @@ class CheckBody(Body):
     agentId: str | None = None
     stage: Stage
     command: Text = Field(max_length=VERIFY_MAX_CHARS)
-    exitCode: int = Field(strict=True, ge=-EXIT_MAX - 1, le=EXIT_MAX)
-    durationMs: int = Field(strict=True, ge=0, le=MAX_INT)
+    exitCode: JsonInt = Field(ge=-EXIT_MAX - 1, le=EXIT_MAX)
+    durationMs: JsonInt = Field(ge=0, le=MAX_INT)
     output: str = ""
     commit: str = Field(pattern=COMMIT)
     ranAt: int | None = Field(default=None, ge=0, le=MAX_INT)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from waaah.domain.views import JSON
-from waaah.hooks.model import hook_json
+from waaah.hooks.model import MAX_URL, MIN_SECRET, hook_json
 from waaah.hooks.sender import ping_body
 from waaah.service.hooks import NewHook, list_hooks, read_hook
 from waaah.web.schemas import Body
@@ -16,9 +16,9 @@ router = APIRouter(prefix="/admin", tags=["hooks"])
 
 
 class HookBody(Body):
-    url: str = Field(min_length=1)
+    url: str = Field(min_length=1, max_length=MAX_URL, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")
     events: list[str] | str
-    secret: str | None = None
+    secret: str | None = Field(default=None, min_length=MIN_SECRET, pattern=r"^\S(.*\S)?$")
     description: str | None = Field(default=None, max_length=500)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from waaah.domain.checks import BLANK as CHECK_BLANK
+from waaah.domain.checks import VERIFY_MAX_CHARS, VERIFY_MAX_COMMANDS
 from waaah.domain.json_limits import check_input, string_problem
 from waaah.errors import BadRequest
 
@@ -16,7 +18,7 @@ LINE_MAX = 2**31 - 1
 """The largest line number a review comment may name (the column is a 32-bit integer)."""
 
 
-BLANK = " \t\n\r\f\v"
+BLANK = CHECK_BLANK
 """What a text field may not consist of only (spelled the same in Python and in the schema's pattern)."""
 
 
@@ -27,6 +29,18 @@ def _not_blank(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": "[^ \\t\\n\\r\\f\\v]"})]
+def _integral(value: Any) -> Any:
+    """A JSON number with no fraction (1.0) is an integer, as JSON Schema says; "1" and true are not."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+JsonInt = Annotated[int, BeforeValidator(_integral), Field(strict=True)]
+"""An integer field: a JSON integer, or a number with no fraction; never a string or a boolean."""
+VerifyCommand = Annotated[str, Field(json_schema_extra={"maxLength": VERIFY_MAX_CHARS,
+                                                        "pattern": "[^ \\t\\n\\r\\f\\v]"})]
+Verify = Annotated[list[VerifyCommand], Field(json_schema_extra={"maxItems": VERIFY_MAX_COMMANDS})]
+"""A task's verify commands: at most VERIFY_MAX_COMMANDS, each a non-blank command of at most VERIFY_MAX_CHARS
+(declared in the schema; the service checks them, with messages naming the command)."""
 
 Priority = Literal["critical", "high", "normal"]
 
@@ -66,7 +80,7 @@ class EnqueueBody(Body):
     images: list[Image] = []
     context: dict[str, Any] | None = None
     requiresReview: bool | None = None
-    verify: list[str] = []
+    verify: Verify = []
     verification: bool = False
 
 
@@ -95,7 +109,7 @@ class PatchBody(Body):
     dependencies: list[str] | SkipJsonSchema[None] = None
     images: list[Image] | SkipJsonSchema[None] = None
     requiresReview: bool | SkipJsonSchema[None] = None
-    verify: list[str] | SkipJsonSchema[None] = None
+    verify: Verify | SkipJsonSchema[None] = None
 
     @field_validator("prompt", "priority", "requiredCapabilities", "to", "dependencies", "images",
                      "requiresReview", "verify", mode="before")
