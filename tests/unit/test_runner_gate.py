@@ -138,3 +138,13 @@ def test_a_verification_rows_summary_lists_what_passed() -> None:
     assert summary(["make test", "make e2e"], "main", SHA) == \
         "All 2 verify command(s) passed on main at 0123456789:\n- `make test`\n- `make e2e`"
     assert summary([], "main", SHA).startswith("Nothing to verify")
+
+
+def test_a_merge_commit_is_named_after_the_title_or_else_the_prompts_first_line() -> None:
+    from waaah.runner.landing import merge_subject
+
+    assert merge_subject({"title": "Add /version", "prompt": "x"}) == "Add /version"
+    prompt = "\n  Write the changelog\nwith every release"
+    assert merge_subject({"title": None, "prompt": prompt}) == "Write the changelog"
+    assert merge_subject({"prompt": "y" * 100}) == "y" * 71 + "…"
+    assert merge_subject({}) == "task"

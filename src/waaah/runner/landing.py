@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 JSON = dict[str, Any]
 
 
+
+SUBJECT_MAX = 72
+
+
+def merge_subject(task: dict[str, Any]) -> str:
+    """The merge commit's subject: the task's title, else its prompt's first line (a task without a
+    title still gets a subject that says what was merged)."""
+    title = str(task.get("title") or "").strip()
+    if not title:
+        lines = str(task.get("prompt") or "").strip().splitlines()
+        title = lines[0].strip() if lines else "task"
+    return title if len(title) <= SUBJECT_MAX else title[:SUBJECT_MAX - 1] + "…"
+
 async def land(job: Job, task: JSON) -> None:
     """Merge and complete `task` (held by `job`'s agent), or send it back to the agent."""
     await job.progress(f"merging waaah/{job.task_id} into {job.cfg.base} ({job.cfg.merge})", "merging")
@@ -58,7 +71,7 @@ async def merge_in_turn(job: Job, task: JSON) -> MergeResult:
     told = False
     async with cfg.queue.turn(key, mine):
         while True:
-            result = await merge_task(cfg.repo, job.task_id, cfg.base, cfg.merge, str(task.get("title") or ""),
+            result = await merge_task(cfg.repo, job.task_id, cfg.base, cfg.merge, merge_subject(task),
                                       merge_checks(job, task))
             if result.outcome == "dirty":
                 if not told:
