@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from waaah.domain.checks import COMMIT, VERIFY_MAX_CHARS
-from waaah.domain.json_limits import MAX_INT
 from waaah.domain.views import JSON
 from waaah.service.checks import NewCheck, read_checks, read_merge_queue
 from waaah.web.schemas import Body, JsonInt, Text
@@ -16,6 +15,8 @@ from waaah.web.tasks_api import hub_of
 
 router = APIRouter(prefix="/admin", tags=["checks"])
 EXIT_MAX = 2**31 - 1
+SAFE_MAX = 2**53 - 1
+"""The largest integer every JSON reader holds exactly (a duration or a time in ms never comes near it)."""
 Stage = Literal["pre-review", "merge", "plan"]
 
 
@@ -24,17 +25,17 @@ class CheckBody(Body):
     stage: Stage
     command: Text = Field(max_length=VERIFY_MAX_CHARS)
     exitCode: JsonInt = Field(ge=-EXIT_MAX - 1, le=EXIT_MAX)
-    durationMs: JsonInt = Field(ge=0, le=MAX_INT)
+    durationMs: JsonInt = Field(ge=0, le=SAFE_MAX)
     output: str = ""
     commit: str = Field(pattern=COMMIT)
-    ranAt: int | None = Field(default=None, ge=0, le=MAX_INT)
+    ranAt: JsonInt = Field(default=0, ge=0, le=SAFE_MAX)  # epoch ms; 0 (the default): now
 
 
 @router.post("/tasks/{task_id}/checks", summary="Record a run of one of a task's verify commands")
 async def add_check(task_id: str, body: CheckBody, request: Request) -> JSON:
     check = await hub_of(request).checks.add(task_id, NewCheck(
         stage=body.stage, command=body.command, exit_code=body.exitCode, duration_ms=body.durationMs,
-        output=body.output, commit=body.commit, agent_id=body.agentId or None, ran_at=body.ranAt))
+        output=body.output, commit=body.commit, agent_id=body.agentId or None, ran_at=body.ranAt or None))
     return {"id": check.id, "passed": check.passed, "truncated": check.truncated}
 
 

@@ -16,9 +16,11 @@ router = APIRouter(prefix="/admin", tags=["hooks"])
 
 
 class HookBody(Body):
-    url: str = Field(min_length=1, max_length=MAX_URL, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")
+    # The patterns and lengths are declared for clients; the hub checks them itself, with its own messages.
+    url: str = Field(min_length=1, json_schema_extra={"maxLength": MAX_URL,
+                                                      "pattern": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$"})
     events: list[str] | str
-    secret: str | None = Field(default=None, min_length=MIN_SECRET, pattern=r"^\S(.*\S)?$")
+    secret: str | None = Field(default=None, json_schema_extra={"minLength": MIN_SECRET, "pattern": r"^\S(.*\S)?$"})
     description: str | None = Field(default=None, max_length=500)
 
 
