@@ -36,7 +36,7 @@ async def need_hook(tx: Reader, hook_id: str) -> Hook:
 
 
 async def _status_event(uow: UnitOfWork, hook: Hook) -> None:
-    uow.events.append(await uow.tx.append_event(HOOK_STATUS, hook.id, status_payload(hook), uow.now))
+    await uow.hook_event(HOOK_STATUS, hook.id, status_payload(hook))
 
 
 class HookOps:
@@ -60,7 +60,7 @@ class HookOps:
         async def op(uow: UnitOfWork) -> None:
             await need_hook(uow.tx, hook_id)
             await uow.tx.delete_hook(hook_id)
-            uow.events.append(await uow.tx.append_event(HOOK_DELETED, hook_id, {"id": hook_id}, uow.now))
+            await uow.hook_event(HOOK_DELETED, hook_id, {"id": hook_id})
 
         await self.core.write(op)
 

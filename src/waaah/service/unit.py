@@ -107,6 +107,10 @@ class UnitOfWork:
         await self.save_task(task, new)
         return new
 
+    async def hook_event(self, name: str, hook_id: str, payload: dict[str, Any]) -> None:
+        """A webhook's `hook:{id}:status` or `hook:{id}:deleted`, appended like every other event."""
+        await self._append(name, hook_id, payload)
+
     async def append_transcript(self, task: Task, entries: list[TranscriptEntry], keep_from: int) -> None:
         """Add transcript entries, drop the task's entries numbered below `keep_from`: one event
         with the added entries still kept."""
