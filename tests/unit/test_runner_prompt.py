@@ -46,3 +46,12 @@ def test_the_shipped_prompts_are_printed_with_placeholders_shown() -> None:
     assert [line for line in text.splitlines() if line.startswith("=====")] == [
         "===== task.md =====", "===== resume.md =====", "===== loop.md ====="]
     assert "task `<task-id>`" in text and "{task_id}" not in text and '"taskId": "<task-id>"' in text
+
+
+def test_a_delegated_task_s_setup_block_is_left_out_the_runner_made_the_worktree() -> None:
+    from waaah.mcp.texts import setup_block
+
+    delegated = {**TASK, "prompt": "Add a /version endpoint." + setup_block("task-1-abc")}
+    text = build(PromptInput(delegated, "bot-1", Path("/r/.worktrees/task-1-abc"), "main"))
+    assert text.startswith("# Task task-1-abc: Add /version\n\nAdd a /version endpoint.\n")
+    assert "SETUP" not in text and "git worktree add" not in text and "feature-task-1-abc" not in text

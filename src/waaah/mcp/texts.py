@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+SETUP_HEADING = "## SETUP (MANDATORY)"
+"""Heads the block `assign_task` appends to a delegated prompt; the runner, which makes the worktree
+itself, leaves the block out of what its CLI reads."""
+
 
 def worktree(task_id: str) -> str:
     return f".worktrees/feature-{task_id}"
@@ -12,7 +16,7 @@ def setup_block(task_id: str) -> str:
     path = worktree(task_id)
     return "\n".join([
         "",
-        "## SETUP (MANDATORY)",
+        SETUP_HEADING,
         "Run these commands to start work:",
         "```bash",
         "# Check if worktree already exists",
@@ -26,6 +30,12 @@ def setup_block(task_id: str) -> str:
         "```",
         "",
     ])
+
+
+def without_setup_block(prompt: str) -> str:
+    """A delegated prompt without the SETUP block `setup_block` appended to it."""
+    head, found, _ = prompt.rpartition("\n" + SETUP_HEADING + "\n")
+    return head.rstrip() if found else prompt
 
 
 def completed_prompt(task_id: str) -> str:

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from waaah.mcp.texts import without_setup_block
+
 JSON = dict[str, Any]
 PROMPTS = ("task", "resume", "loop")
 DEP_OUTPUT_LIMIT = 4000
@@ -38,7 +40,8 @@ def build(spec: PromptInput) -> str:
     task = spec.task
     values = {"task_id": task["id"], "agent_id": spec.agent_id, "worktree": str(spec.worktree),
               "branch": f"waaah/{task['id']}", "base": spec.base}
-    parts = [f"# Task {task['id']}: {task.get('title') or 'untitled'}", "", str(task.get("prompt", "")).strip()]
+    prompt = without_setup_block(str(task.get("prompt", ""))).strip()
+    parts = [f"# Task {task['id']}: {task.get('title') or 'untitled'}", "", prompt]
     if task.get("context"):
         parts += ["", "## Context", "", "```json", json.dumps(task["context"], indent=2, default=str), "```"]
     parts += _dependencies(spec.dependencies)
