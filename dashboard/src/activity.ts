@@ -3,6 +3,7 @@
  * (`GET /admin/events`), kept newest first by `seq`. Pure.
  */
 import type { Agent, Message, Task } from './types';
+import { agentLabel, label } from './words';
 
 export interface ActivityEntry {
   seq: number;
@@ -29,15 +30,15 @@ export function titleOf(task: Partial<Task> | undefined, id: string): string {
   return (task?.title || id).toString();
 }
 
-export const createdText = (task: Partial<Task>, id: string) => `New task “${titleOf(task, id)}” (${task.status})`;
+export const createdText = (task: Partial<Task>, id: string) => `New task “${titleOf(task, id)}” (${label(task.status ?? '')})`;
 export const deletedText = (task: Partial<Task> | undefined, id: string) => `Deleted “${titleOf(task, id)}”`;
 export const movedText = (task: Partial<Task>, id: string, status: string) =>
-  `“${titleOf(task, id)}” → ${status}${task.assignedTo ? ` · ${task.assignedTo}` : ''}`;
+  `“${titleOf(task, id)}” → ${label(status)}${task.assignedTo ? ` · ${task.assignedTo}` : ''}`;
 export const messageText = (task: Partial<Task>, id: string, m: Message) => `“${titleOf(task, id)}” · ${m.role}: ${m.content}`;
 
 export function agentText(agent: Partial<Agent>, id: string, joined: boolean): string {
   const name = agent.displayName || id;
-  return joined ? `Agent ${name} joined (${agent.status})` : `Agent ${name} is ${agent.status}`;
+  return joined ? `Agent ${name} joined (${agentLabel(agent.status ?? '')})` : `Agent ${name} is ${agentLabel(agent.status ?? '')}`;
 }
 
 /** Entries by seq, newest first, each seq once, at most ACTIVITY_LIMIT. */

@@ -16,7 +16,7 @@ describe('activity', () => {
     const state = synced([], 10, [{ id: 'ag', status: 'WAITING', lastSeen: NOW - 3_600_000 }] as never[]);
     const after = run(state, { type: 'event', name: 'agent:ag:status', payload: { id: 'ag', seq: 11, status: 'OFFLINE', lastSeen: NOW - 3_600_000 }, now: NOW });
     assert.equal(after.activity[0].at, NOW);
-    assert.match(after.activity[0].text, /OFFLINE/);
+    assert.equal(after.activity[0].text, 'Agent ag is Offline');
   });
 
   it('reads the past back from the event log, in seq order with live entries, each once', () => {
@@ -30,8 +30,8 @@ describe('activity', () => {
     ] });
     assert.deepEqual(state.activity.map((e) => e.seq), [13, 11, 10]);
     assert.equal(state.activity[2].at, NOW - 3000);
-    assert.equal(state.activity[2].text, 'New task “Ship it” (QUEUED)');
-    assert.equal(state.activity[1].text, 'Agent Bob is PROCESSING');
+    assert.equal(state.activity[2].text, 'New task “Ship it” (Queued)');
+    assert.equal(state.activity[1].text, 'Agent Bob is Working');
     assert.equal(state.activity[1].agentId, 'bob');
   });
 

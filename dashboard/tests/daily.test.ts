@@ -171,9 +171,9 @@ describe('view state for daily use', () => {
 
 describe('activity filter', () => {
   const entries: ActivityEntry[] = [
-    { seq: 3, at: 3, taskId: 'b', text: '“b” → IN_PROGRESS · alice' },
-    { seq: 2, at: 2, agentId: 'alice', text: 'Agent alice is WAITING' },
-    { seq: 1, at: 1, taskId: 'a', text: 'New task “a” (QUEUED)' },
+    { seq: 3, at: 3, taskId: 'b', text: '“b” → In progress · alice' },
+    { seq: 2, at: 2, agentId: 'alice', text: 'Agent alice is Waiting for work' },
+    { seq: 1, at: 1, taskId: 'a', text: 'New task “a” (Queued)' },
   ];
   it('keeps one task\'s or one agent\'s entries', () => {
     assert.deepEqual(filterActivity(entries, { taskId: 'a', agentId: '' }).map((e) => e.seq), [1]);

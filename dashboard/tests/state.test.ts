@@ -79,7 +79,7 @@ describe('task events', () => {
     assert.equal(state.tasks.t1.status, 'QUEUED');
     assert.equal(state.tasks.t1.assignedTo, null);
     assert.equal(state.tasks.t1.title, 'title t1');
-    assert.match(state.activity[0].text, /→ QUEUED/);
+    assert.equal(state.activity[0].text, '“title t1” → Queued');
   });
 
   it('replaces messages and history with the full arrays a patch carries', () => {
@@ -115,7 +115,7 @@ describe('agent events', () => {
     assert.equal(busy.agents.a1.displayName, 'Alice');
     assert.equal(busy.agents.a1.status, 'PROCESSING');
     assert.deepEqual(busy.agents.a1.currentTasks, ['t1']);
-    assert.match(busy.activity[0].text, /Alice is PROCESSING/);
+    assert.match(busy.activity[0].text, /Alice is Working/);
     assert.match(busy.activity[1].text, /Alice joined/);
   });
 });

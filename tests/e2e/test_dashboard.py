@@ -121,7 +121,7 @@ async def test_a_populated_board_screenshot(page: Page, live: LiveServer, result
     await expect(card(page, ids["queued"]).locator(".prio")).to_have_count(0)
     await expect(card(page, ids["waiting"])).to_contain_text("deps 0/1")
     await expect(card(page, ids["blocked"]).locator(".card-blocked")).to_be_visible()
-    await expect(page.locator('[data-agent-id="alice"]')).to_contain_text("PROCESSING")
+    await expect(page.locator('[data-agent-id="alice"] .agent-status')).to_have_text("Working")
     await live.runtime.hub.work.progress(ids["progress"], "alice", "Limits enforced, tests green", "testing", 90)
     late = await live.runtime.hub.tasks.create(NewTask(prompt="Bump the lockfile", title="Bump the lockfile"))
     await expect(page.locator(".activity")).to_contain_text("Limits enforced, tests green")

@@ -60,7 +60,7 @@ async def test_the_activity_feed_shows_the_past_after_a_reload_in_event_order(pa
     items = page.locator(".activity li")
     await expect(items.nth(2)).to_contain_text("New task “First of the feed”")
     await expect(items.nth(1)).to_contain_text("Agent Dora")
-    await expect(items.nth(0)).to_contain_text("→ CANCELLED")
+    await expect(items.nth(0)).to_contain_text("“First of the feed” → Cancelled")
 
 
 async def test_a_card_looks_the_same_before_and_after_a_reload(page: Page, live: LiveServer) -> None:

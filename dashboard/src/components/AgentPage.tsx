@@ -3,7 +3,7 @@ import type { LiveState } from '../state';
 import type { ViewState } from '../view';
 import { Activity } from './Activity';
 import { useActions } from './context';
-import { cardTitle, dateTime, shortId, statusText } from './format';
+import { agentLabel, cardTitle, dateTime, shortId, statusText } from './format';
 
 /** One agent: what it is doing and for how long, what it did, its timeline and capabilities. */
 export function AgentPage({ agentId, live, view }: { agentId: string; live: LiveState; view: ViewState }) {
@@ -15,7 +15,7 @@ export function AgentPage({ agentId, live, view }: { agentId: string; live: Live
     <section class="agent-page panel" aria-label="Agent" data-agent-id={agentId}>
       <div class="page-head">
         <button class="link" onClick={() => actions.openPage({ kind: 'board' })}>← Board</button>
-        <h2>{agent?.displayName || agentId} {agent && <span class={`agent-status agent-${agent.status}`}>{agent.status}</span>}</h2>
+        <h2>{agent?.displayName || agentId} {agent && <span class={`agent-status agent-${agent.status}`}>{agentLabel(agent.status)}</span>}</h2>
       </div>
       {!agent ? <p class="muted">{live.synced ? 'No agent with this id is known.' : 'Connecting…'}</p> : (
         <>

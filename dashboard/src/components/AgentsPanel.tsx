@@ -1,6 +1,6 @@
 import type { Agent, Task } from '../types';
 import { useActions } from './context';
-import { time } from './format';
+import { agentLabel, time } from './format';
 
 const ORDER: Record<string, number> = { PROCESSING: 0, WAITING: 1, OFFLINE: 2 };
 
@@ -27,7 +27,7 @@ export function AgentsPanel({ agents, tasks, selected }: Props) {
               <span class={`dot agent-${agent.status}`} aria-hidden="true" />
               {agent.displayName || agent.id}
             </button>
-            <span class={`agent-status agent-${agent.status}`}>{agent.status}</span>
+            <span class={`agent-status agent-${agent.status}`}>{agentLabel(agent.status)}</span>
             <a class="small agent-page-link" href={`/admin/agent/${encodeURIComponent(agent.id)}`}
               onClick={(e) => { e.preventDefault(); actions.openPage({ kind: 'agent', id: agent.id }); }}>page</a>
             <div class="agent-meta muted small">

@@ -2,24 +2,7 @@
 import type { Task } from '../types';
 
 export { dateTime, time } from '../clock';
-
-const STATUS_WORDS: Record<string, string> = {
-  QUEUED: 'Queued', PENDING_ACK: 'Offered to an agent', ASSIGNED: 'Assigned', IN_PROGRESS: 'In progress',
-  BLOCKED: 'Blocked', IN_REVIEW: 'In review', REJECTED: 'Changes requested', APPROVED_QUEUED: 'Approved, queued',
-  APPROVED_PENDING_ACK: 'Approved, offered', COMPLETED: 'Done', FAILED: 'Failed', CANCELLED: 'Cancelled',
-};
-
-/** A status in words (`IN_REVIEW` → `In review`). */
-export function label(status: string): string {
-  return STATUS_WORDS[status] ?? status.replace(/_/g, ' ').toLowerCase();
-}
-
-/** A task's status in words, saying what a blocked one waits for. */
-export function statusText(task: Task): string {
-  if (task.status === 'BLOCKED' && task.blockedReason === 'dependencies') return 'Waiting for dependencies';
-  if (task.status === 'BLOCKED' && (task.blockedReason === 'question' || !task.blockedReason)) return 'Waiting for an answer';
-  return label(task.status);
-}
+export { agentLabel, label, statusText } from '../words';
 
 /** Values from a form's fields, for uncontrolled forms read on submit. */
 export function formValues(event: Event): { form: HTMLFormElement; data: FormData } {
