@@ -23,7 +23,6 @@ from waaah.domain.records import Event
 from waaah.doorbell import Doorbell
 from waaah.service import Hub
 from waaah.service.queries import Queries
-from waaah.store.base import TaskQuery
 from waaah.waiters import Waiters
 
 log = logging.getLogger(__name__)
@@ -136,7 +135,8 @@ class Scheduler:
 
     async def _expire_leases(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)
-        reserved, _ = await self._find(TaskQuery(statuses=RESERVED, limit=None, counted=False))
+        async with self.hub.store.read() as tx:
+            reserved = await tx.tasks_in(RESERVED)
         for task in reserved:
             if task.ack_sent_at is not None and task.ack_sent_at < cutoff:
                 agent = task.pending_ack_agent_id
@@ -158,10 +158,6 @@ class Scheduler:
             return
         self._last_prune = now
         report.pruned = await self.hub.core.prune_events(now - int(self.hub.settings.event_retention * 1000))
-
-    async def _find(self, query: TaskQuery) -> tuple[list, int]:  # type: ignore[type-arg]
-        async with self.hub.store.read() as tx:
-            return await tx.find_tasks(query)
 
     async def run(self) -> None:
         """Loop until `stop()`: a full pass on each tick, a dispatch pass on each wake."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from waaah.domain.agents import Agent, AgentStatus
-from waaah.domain.lifecycle import BUSY, Status
+from waaah.domain.lifecycle import BUSY, RESERVED, Status
 from waaah.domain.records import HistoryEntry, Message, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.store import TaskQuery, open_store
@@ -123,6 +123,22 @@ async def test_the_bulk_agent_reads_agree_with_the_per_agent_ones(store) -> None
             assert held.get(agent.id, []) == [t.id for t in await tx.tasks_of_agent(agent.id, BUSY)], agent.id
             assert prompts.get(agent.id, 0) == await tx.count_system_prompts(agent.id), agent.id
     assert held == {"ada": ["t1"], "bob": ["t2"]} and prompts == {"bob": 2, "cy": 1}
+
+
+async def test_the_tasks_in_a_few_statuses_are_the_live_ones_oldest_first(store) -> None:
+    """The scheduler's lease check reads the reserved tasks, never the finished ones around them."""
+    async with store.write() as tx:
+        for n in range(30):
+            await tx.insert_task(a_task(f"done{n}", n, status=S.COMPLETED, assigned_to="ada"))
+        await tx.insert_task(a_task("r2", 40, status=S.APPROVED_PENDING_ACK, pending_ack_agent_id="ada",
+                                    assigned_to="ada"))
+        await tx.insert_task(a_task("r1", 35, status=S.PENDING_ACK, pending_ack_agent_id="bob"))
+        await tx.insert_task(a_task("gone", 36, status=S.PENDING_ACK, pending_ack_agent_id="bob", deleted_at=37))
+        await tx.insert_task(a_task("q", 38))
+    async with store.read() as tx:
+        assert [t.id for t in await tx.tasks_in(RESERVED)] == ["r1", "r2"]
+        assert [t.id for t in await tx.tasks_of_agent("ada", RESERVED)] == ["r2"]
+        assert await tx.held_tasks(RESERVED) == {"bob": ["r1", "gone"], "ada": ["r2"]}
 
 
 async def test_event_seq_is_gapless_survives_reopening_and_rolls_back_with_its_transaction(store, database_url) -> None:

@@ -58,6 +58,7 @@ async def _configure(raw: psycopg.AsyncConnection[Row]) -> None:
 
 class PostgresTx(SqlTx):
     NO_LIMIT = "LIMIT ALL"
+    BY_STATUS = "tasks"  # PostgreSQL's statistics know how few tasks are reserved or held
 
 
 class PostgresStore:
