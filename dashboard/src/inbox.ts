@@ -16,11 +16,14 @@ export const STALL_MS = 10 * 60_000;
 const WORKING: readonly Status[] = ['ASSIGNED', 'IN_PROGRESS'];
 
 /** When the task was last heard from: the latest of its status change, its last change (`updatedAt`,
- * a card's `statusAt`), its last message, and what the events told (`heard`, from the state module). */
+ * a card's `statusAt`), its last progress report (`lastProgressAt`, a card's `progressAt`: what a
+ * reloaded page knows of a busy task), its last message, and what the events told (`heard`, from the
+ * state module). */
 export function lastHeard(task: Task, heard: Record<string, number> = {}): number {
   const messages = task.messages ?? [];
   const message = messages.length ? messages[messages.length - 1].timestamp : 0;
-  return Math.max(statusSince(task), task.updatedAt ?? 0, task.statusAt ?? 0, message, heard[task.id] ?? 0);
+  return Math.max(statusSince(task), task.updatedAt ?? 0, task.statusAt ?? 0, task.progressAt ?? 0,
+    task.lastProgressAt ?? 0, message, heard[task.id] ?? 0);
 }
 
 /** Held by an agent and silent for STALL_MS at `now` (never before the clock has started, `now` 0). */

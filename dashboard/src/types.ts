@@ -63,6 +63,10 @@ export interface Task {
   /** A card's: its row in a plan (`T1`…) and the plan's name, from `context`. */
   planId?: string | null;
   plan?: string | null;
+  /** A card's: its last progress report when it came after `statusAt` (the full task's `lastProgressAt`). */
+  progressAt?: number | null;
+  /** The full task's: its agent's last ack, progress report or response. */
+  lastProgressAt?: number | null;
   workspaceId?: string | null;
   /** Set by the state module when only a patch is known; the full task is fetched over REST. */
   stub?: boolean;

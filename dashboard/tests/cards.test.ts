@@ -45,6 +45,38 @@ describe('stalled tasks', () => {
   });
 });
 
+describe('stalled after a reload', () => {
+  const FIELDS = ['id', 'status', 'title', 'priority', 'assignedTo', 'blockedReason', 'dependencies', 'completedAt',
+    'failureReason', 'requiredCapabilities', 'checkState', 'verification', 'approvedAt', 'workspaceId', 'statusAt',
+    'planId', 'plan', 'progressAt'];
+  const gap = (n: number) => Array<null>(n).fill(null);
+  const busy = `task-${T0}-busy`;
+  const silent = `task-${T0}-silent`;
+  const reloaded = () => run(initialLive, { type: 'sync:full', now: T0 + 20 * MIN, payload: {
+    taskFields: FIELDS, agents: [], seq: 40, tasks: [
+      [busy, 'IN_PROGRESS', 'Busy', null, 'alice', ...gap(9), T0, null, null, T0 + 18 * MIN],
+      [silent, 'IN_PROGRESS', 'Silent', null, 'alice', ...gap(9), T0],
+    ] } });
+
+  it('tells a task still reporting progress from a silent one by the cards alone', () => {
+    const state = reloaded();
+    assert.equal(state.tasks[busy].progressAt, T0 + 18 * MIN);
+    const now = T0 + 20 * MIN;
+    assert.deepEqual(inbox(state.tasks, now, state.heard).map((i) => [i.task.id, i.reason]), [[silent, 'stalled']]);
+    assert.equal(whyText(inbox(state.tasks, now, state.heard)[0], now, state.heard), 'Stalled: no progress for 20m');
+    assert.equal(isStalled(state.tasks[busy], T0 + 28 * MIN, state.heard), true); // silent since its last report
+  });
+
+  it('gives the same inbox as the page that saw the progress live', () => {
+    const live = run(synced([task('busy', 'IN_PROGRESS', { statusAt: T0 }), task('silent', 'IN_PROGRESS', { statusAt: T0 })], 39),
+      event(`task:${busy}:updated`, { id: busy, seq: 40, lastProgressAt: T0 + 18 * MIN,
+        messages: [{ id: 'm', taskId: busy, role: 'agent', content: 'still working', timestamp: T0 + 18 * MIN }] }));
+    const now = T0 + 20 * MIN;
+    const ids = (state: LiveState) => inbox(state.tasks, now, state.heard).map((i) => i.task.id);
+    assert.deepEqual(ids(live), ids(reloaded()));
+  });
+});
+
 describe('heard', () => {
   it('keeps the latest time each task was heard from, by the events’ own times', () => {
     const id = `task-${T0}-w`;

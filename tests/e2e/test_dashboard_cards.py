@@ -139,6 +139,36 @@ async def test_silent_work_is_listed_as_stalled_with_retry_and_cancel(page: Page
     assert await status_of(hub, forgotten) == "CANCELLED"
 
 
+async def test_after_a_reload_stalled_work_is_still_listed_and_busy_work_is_not(page: Page, live: LiveServer) -> None:
+    hub = live.runtime.hub
+    await alice(hub)
+    hub.core.clock = lambda: wall_clock_ms() - 20 * MINUTE_MS  # both taken twenty minutes ago
+    hub.core._last_write_ms = 0
+    silent, busy = await started(hub, "Index the orders table"), await started(hub, "Fix the cart")
+    for task_id in (silent, busy):
+        await hub.work.progress(task_id, "alice", "starting", "starting", None)
+    hub.core.clock = lambda: wall_clock_ms() - 2 * MINUTE_MS
+    await hub.work.progress(busy, "alice", "still working", "working", None)  # a runner's heartbeat
+    hub.core.clock = wall_clock_ms
+    chatty = await started(hub, "Warm the cache")
+    for n in range(120):  # more events than a page reads back from the log: only the cards tell who is busy
+        await hub.work.progress(chatty, "alice", f"cache {n}", "working", None)
+    await open_board(page, live.url)
+    inbox = page.get_by_label("Needs you", exact=True)
+    for attempt in ("first load", "reload"):
+        if attempt == "reload":
+            await page.reload()
+            await expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "connected",
+                                                                             timeout=LIVE_TIMEOUT)
+        item = inbox.locator(f'[data-task-id="{silent}"]')
+        await expect(item).to_have_attribute("data-reason", "stalled")
+        await expect(item.get_by_test_id("inbox-why")).to_have_text(re.compile(r"^Stalled: no progress for 2\dm$"))
+        await expect(card(page, silent).get_by_test_id("stalled")).to_be_visible()
+        await expect(inbox.locator(f'[data-task-id="{busy}"]')).to_have_count(0)
+        await expect(card(page, busy).get_by_test_id("stalled")).to_have_count(0)
+        await expect(page.get_by_test_id("inbox-count")).to_have_text("1")
+
+
 async def test_the_agents_and_activity_panels_collapse_and_stay_so(browser: Browser, live: LiveServer) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()

@@ -27,7 +27,11 @@ async def test_the_board_moved_by_events_matches_a_fresh_read(hub: Hub) -> None:
     await hub.tasks.edit(second.id, {"title": None, "priority": "high"})
     await hub.work.reserve(first.id, "a1")
     await hub.work.ack(first.id, "a1")
+    await hub.work.progress(first.id, "a1", "started", None, 10)  # moves it to IN_PROGRESS
     await hub.work.progress(first.id, "a1", "half way", None, 50)
+    midway = json.loads(live.sync_full(OBJECTS)[1])
+    assert midway == json.loads((await fresh(hub, finished_limit=3)).sync_full(OBJECTS)[1])
+    assert [c["progressAt"] for c in midway["tasks"] if "progressAt" in c] == [hub.core._last_write_ms]
     await hub.work.respond(first.id, "a1", Status.IN_REVIEW, "done", diff=DIFF)
     await hub.tasks.reject(first.id, "not yet")
     for i in range(5):

@@ -121,7 +121,7 @@ def test_rows_carry_the_same_cards_as_objects_in_the_same_order() -> None:
                                                         "blockedReason", "dependencies", "completedAt",
                                                         "failureReason", "requiredCapabilities", "checkState",
                                                         "verification", "approvedAt", "workspaceId", "statusAt",
-                                                        "planId", "plan"]
+                                                        "planId", "plan", "progressAt"]
     by_id = {row[0]: row for row in rows["tasks"]}
     assert by_id["plain"] == ["plain", "QUEUED", "Do plain"]  # trailing empty values left out
     assert by_id["all"] == ["all", "BLOCKED", "Do all", "critical", "a1", "waits", ["plain"]]
@@ -146,6 +146,21 @@ def test_a_card_carries_when_its_status_last_changed_and_its_plan() -> None:
     assert board.tasks["moved"]["context"] == {"planId": "T1", "plan": "plan.md"}  # the rest of the context is not held
     board.apply(event(2, "task:updated", "fresh", status="ASSIGNED", updatedAt=50))
     assert full(board)["tasks"][0]["statusAt"] == 50
+
+
+def test_a_card_carries_its_last_progress_report_only_when_it_came_after_the_last_change() -> None:
+    board = Board(finished_limit=10)
+    board.load([task("busy", created=1, updatedAt=10, lastProgressAt=90, status="IN_PROGRESS"),
+                task("silent", created=2, updatedAt=20, lastProgressAt=20, status="IN_PROGRESS"),
+                task("done", created=3, updatedAt=30, lastProgressAt=30, completedAt=30, status="COMPLETED")],
+               [], seq=1)
+    cards = {c["id"]: c for c in full(board)["tasks"]}
+    assert cards["busy"]["progressAt"] == 90 and cards["busy"]["statusAt"] == 10
+    assert "progressAt" not in cards["silent"] and "progressAt" not in cards["done"]
+    board.apply(event(2, "task:updated", "silent", lastProgressAt=70, messages=[]))  # update_progress
+    assert {c["id"]: c for c in decoded(board)["tasks"]}["silent"]["progressAt"] == 70
+    board.apply(event(3, "task:updated", "silent", title="Renamed", updatedAt=80))  # a later change says it
+    assert "progressAt" not in {c["id"]: c for c in full(board)["tasks"]}["silent"]
 
 
 def test_cards_are_utf_8_not_escaped() -> None:

@@ -88,7 +88,7 @@ async def test_sync_full_is_rows_for_clients_with_patterns_and_objects_for_the_o
     assert rows == {"taskFields": ["id", "status", "title", "priority", "assignedTo", "blockedReason",
                                    "dependencies", "completedAt", "failureReason", "requiredCapabilities",
                                    "checkState", "verification", "approvedAt", "workspaceId", "statusAt", "planId",
-                                   "plan"],
+                                   "plan", "progressAt"],
                     "tasks": [["t2", "QUEUED", "p"], ["t1", "QUEUED", "p"]], "agents": [], "seq": 2}
     assert objects == {"tasks": [{"id": "t2", "status": "QUEUED", "title": "p"},
                                  {"id": "t1", "status": "QUEUED", "title": "p"}], "agents": [], "seq": 2}

@@ -34,6 +34,7 @@ def task_fields(task: Task) -> JSON:
         "images": list(task.images),
         "createdAt": task.created_at,
         "updatedAt": task.updated_at,
+        "lastProgressAt": task.last_progress_at,
         "completedAt": task.completed_at,
         "source": task.source,
         "requiresReview": task.requires_review,
@@ -59,10 +60,10 @@ CARD_PLAN_LIMIT = 40
 """A card's `plan` (the plan file's name) and `planId` are cut here."""
 CARD_INPUTS = ("id", "status", "title", "prompt", "priority", "assignedTo", "blockedReason",
                "dependencies", "createdAt", "completedAt", "failureReason", "to", "checks", "verification",
-               "approvedAt", "updatedAt", "context")
+               "approvedAt", "updatedAt", "context", "lastProgressAt")
 CARD_FIELDS = ("id", "status", "title", "priority", "assignedTo", "blockedReason", "dependencies", "completedAt",
                "failureReason", "requiredCapabilities", "checkState", "verification", "approvedAt", "workspaceId",
-               "statusAt", "planId", "plan")
+               "statusAt", "planId", "plan", "progressAt")
 
 
 def card_values(fields: JSON) -> list[Any]:
@@ -78,7 +79,7 @@ def card_values(fields: JSON) -> list[Any]:
     return [fields["id"], fields["status"], excerpt(title, CARD_TITLE_LIMIT),
             priority if priority and priority != "normal" else None,
             *(fields.get(key) or None for key in CARD_FIELDS[4:9]), capabilities or None,
-            *verification_values(fields), *plan_values(fields)]
+            *verification_values(fields), *plan_values(fields), progress_value(fields)]
 
 
 def plan_values(fields: JSON) -> list[Any]:
@@ -94,6 +95,15 @@ def plan_values(fields: JSON) -> list[Any]:
     plan_id, plan = context.get("planId"), context.get("plan")
     return [changed, excerpt(plan_id, CARD_PLAN_LIMIT) if isinstance(plan_id, str) and plan_id else None,
             excerpt(plan, CARD_PLAN_LIMIT) if isinstance(plan, str) and plan else None]
+
+
+def progress_value(fields: JSON) -> int | None:
+    """A card's `progressAt`: the task's last progress report (its agent's `update_progress` or
+    response) when that is later than its last change, so a board read after a reload tells a busy task
+    from a silent one; empty otherwise (most cards) and once the task is finished."""
+    progress, updated = fields.get("lastProgressAt"), fields.get("updatedAt")
+    later = isinstance(progress, int) and progress > (updated or 0)
+    return progress if later and not fields.get("completedAt") else None
 
 
 def card_context(context: Any) -> JSON | None:
