@@ -100,7 +100,7 @@ async def test_the_socket_handshake_checks_host_and_origin(live: LiveServer) -> 
 
 
 async def test_mcp_runs_the_sdks_dns_rebinding_protection_on_the_same_names(live: LiveServer) -> None:
-    security = live.app.app.state.mcp.manager.security_settings
+    security = (await live.app.app.state.mcp.sdk()).manager.security_settings
     assert security.enable_dns_rebinding_protection
     from mcp.server.transport_security import TransportSecurityMiddleware
 

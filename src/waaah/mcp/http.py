@@ -4,55 +4,51 @@
 process sharing the database can serve any request (no sticky sessions), and a client that goes
 away cancels its call at once (a long poll stops counting as waiting). The API key is checked by
 `waaah.web.guard` before either route runs.
+
+The SDK (`waaah.mcp.streamable`) is not imported on the way to a serving `/health`: `serving()`
+loads it in a worker thread once the app runs, and a `/mcp` request that comes sooner waits for it.
+The legacy route needs no SDK.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
-from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
-import mcp.types as types
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from mcp.server import Server, ServerRequestContext
-from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
-from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
-from waaah import __version__
 from waaah.domain.json_limits import MAX_DEPTH, check_input
 from waaah.errors import BadRequest, NotFound
 from waaah.mcp.context import Caller, ToolResult
-from waaah.mcp.schemas import LONG_POLLS, TOOLS_BY_NAME, mcp_tools
+from waaah.mcp.schemas import LONG_POLLS
 from waaah.mcp.tools import Toolbox, unknown_tool
 from waaah.runtime import Runtime
 
-INSTRUCTIONS = ("waaah hub. Call register_agent once, then loop: wait_for_prompt → ack_task → work "
-                "(update_progress) → send_response. Code and test work goes to IN_REVIEW with a diff; "
-                "after approval wait_for_prompt hands it back to finish with COMPLETED.")
+if TYPE_CHECKING:
+    from mcp.server.transport_security import TransportSecuritySettings
 
+    from waaah.mcp.streamable import SdkServer
 
-def session_id(ctx: ServerRequestContext[Any, Any]) -> str | None:
-    """The Mcp-Session-Id the client sent, if any (stateless mode never issues one itself)."""
-    request = ctx.request
-    headers = getattr(request, "headers", None)
-    return headers.get("mcp-session-id") if headers is not None else None
+log = logging.getLogger(__name__)
+Security = Callable[[], "TransportSecuritySettings"]
+"""Builds the SDK's Host/Origin check once the SDK is loaded."""
 
 
 class McpHttp:
-    """The SDK server and session manager of one app; `serving()` runs them inside its lifespan."""
+    """The `/mcp` ASGI app and the toolbox of one app; `serving()` runs them inside its lifespan."""
 
-    def __init__(self, security: TransportSecuritySettings | None = None) -> None:
+    def __init__(self, security: Security | None = None) -> None:
+        self._security = security
         self._toolbox: Toolbox | None = None
-        self.server: Server[Any] = Server("waaah", version=__version__, instructions=INSTRUCTIONS,
-                                          on_list_tools=self._list_tools, on_call_tool=self._call_tool,
-                                          get_tool_input_schema=_input_schema)
-        self.manager = StreamableHTTPSessionManager(
-            app=self.server, stateless=True,
-            security_settings=security or TransportSecuritySettings(enable_dns_rebinding_protection=False))
+        self._sdk: asyncio.Future[SdkServer] | None = None
 
     @property
     def toolbox(self) -> Toolbox:
@@ -63,33 +59,51 @@ class McpHttp:
     @contextlib.asynccontextmanager
     async def serving(self, runtime: Runtime) -> AsyncIterator[None]:
         self._toolbox = Toolbox(runtime)
-        async with self.manager.run():
+        self._sdk = asyncio.get_running_loop().create_future()
+        stop = asyncio.Event()
+        sdk = asyncio.create_task(self._run_sdk(self._sdk, stop), name="waaah-mcp-sdk")
+        try:
             yield
+        finally:
+            stop.set()
+            if not self._sdk.done():
+                sdk.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sdk
+            if not self._sdk.cancelled():
+                self._sdk.exception()  # a failed load was logged; do not report it again at exit
 
-    async def _list_tools(self, ctx: ServerRequestContext[Any, Any],
-                          params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=mcp_tools())
+    async def sdk(self) -> SdkServer:
+        """The SDK server, once loaded (the first callers wait for it)."""
+        if self._sdk is None:
+            raise RuntimeError("MCP is not serving yet: enter McpHttp.serving() in the app lifespan")
+        return await asyncio.shield(self._sdk)
 
-    async def _call_tool(self, ctx: ServerRequestContext[Any, Any],
-                         params: types.CallToolRequestParams) -> types.CallToolResult:
-        caller = Caller(session_id=session_id(ctx), progress=ctx.session.report_progress)
-        result = await self.toolbox.call(params.name, params.arguments, caller)
-        return types.CallToolResult(content=[types.TextContent(type="text", text=result.text)],
-                                    is_error=result.is_error)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await (await self.sdk()).app(scope, receive, send)
+
+    async def _run_sdk(self, loaded: asyncio.Future[SdkServer], stop: asyncio.Event) -> None:
+        try:
+            streamable = await asyncio.to_thread(importlib.import_module, "waaah.mcp.streamable")
+            sdk: SdkServer = streamable.SdkServer(self.toolbox, self._security() if self._security else None)
+        except asyncio.CancelledError:
+            loaded.cancel()
+            raise
+        except Exception as exc:  # each /mcp request answers 500 with it, rather than waiting forever
+            log.exception("loading the MCP SDK failed; /mcp cannot serve")
+            loaded.set_exception(exc)
+            return
+        async with sdk.manager.run():
+            loaded.set_result(sdk)
+            await stop.wait()
 
 
-def _input_schema(name: str) -> dict[str, Any] | None:
-    spec = TOOLS_BY_NAME.get(name)
-    return spec.input_schema if spec else None
-
-
-def install(api: FastAPI, security: TransportSecuritySettings | None = None) -> McpHttp:
+def install(api: FastAPI, security: Security | None = None) -> McpHttp:
     """Add `/mcp` and `/mcp/tools/{name}` to `api`; its lifespan must enter `api.state.mcp.serving()`.
-    `security` is the SDK's Host/Origin check (DNS-rebinding protection) for `/mcp`."""
+    `security` builds the SDK's Host/Origin check (DNS-rebinding protection) for `/mcp`."""
     endpoint = McpHttp(security)
     api.state.mcp = endpoint
-    api.router.routes.append(Route("/mcp", StreamableHTTPASGIApp(endpoint.manager), methods=["POST"],
-                                   include_in_schema=False))
+    api.router.routes.append(Route("/mcp", endpoint, methods=["POST"], include_in_schema=False))
     # A plain Starlette route: FastAPI's per-request machinery costs ~8 KiB per pending long poll.
     api.router.routes.append(Route("/mcp/tools/{name}", call_tool, methods=["POST"], include_in_schema=False))
     return endpoint

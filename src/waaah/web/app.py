@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -19,6 +20,7 @@ from waaah.web.errors import install_error_handlers
 from waaah.web.guard import Guard
 from waaah.web.hooks_api import router as hooks_router
 from waaah.web.hosts import mcp_security
+from waaah.web.hot import HotWrites
 from waaah.web.pages import mount_pages
 from waaah.web.schemas import checked_input
 from waaah.web.throttle import KeyThrottle
@@ -56,14 +58,14 @@ def create_app(settings: Settings) -> ASGIApp:
     api.include_router(checks_api.router)
     api.include_router(reference_api.router)
     api.include_router(metrics.router)
-    mcp_http.install(api, mcp_security(settings))  # /mcp (streamable HTTP) and /mcp/tools/{name}
+    mcp_http.install(api, partial(mcp_security, settings))  # /mcp (streamable HTTP) and /mcp/tools/{name}
     throttle = KeyThrottle()  # wrong keys per address, shared by the REST guard and the socket handshake
     api.state.sockets = sockets.Channel(settings, throttle)  # /socket.io/, routed around the API by WithSockets
     mount_pages(api)  # keep after every router: the dashboard's page fallback must never hide an API route
     if settings.cors_origins:
         api.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["*"], allow_headers=["*"])
-    return Guard(sockets.WithSockets(api, api.state.sockets.app), settings, throttle)
+    return Guard(sockets.WithSockets(HotWrites(api, settings), api.state.sockets.app), settings, throttle)
 
 
 def server_options(settings: Settings) -> dict[str, Any]:

@@ -7,12 +7,14 @@ and every browser `Origin` that is neither the hub itself nor in `WAAAH_CORS_ORI
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from mcp.server.transport_security import TransportSecuritySettings
 
 from waaah.config import Settings
 from waaah.errors import Forbidden, MisdirectedRequest
+
+if TYPE_CHECKING:
+    from mcp.server.transport_security import TransportSecuritySettings
 
 ANY = "*"
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -59,6 +61,8 @@ def check_origin(origin: str | None, host: str | None, cors_origins: tuple[str, 
 
 def mcp_security(settings: Settings) -> TransportSecuritySettings:
     """The MCP SDK's own DNS-rebinding protection, on the same names as the rest of the hub."""
+    from mcp.server.transport_security import TransportSecuritySettings  # the SDK loads after start-up
+
     if ANY in settings.allowed_hosts:
         return TransportSecuritySettings(enable_dns_rebinding_protection=False)
     hosts = [f"[{name}]" if ":" in name else name for name in settings.allowed_hosts]
