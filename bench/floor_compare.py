@@ -60,7 +60,8 @@ def started(argv: list[str], env: dict[str, str], ready: Any) -> Iterator[int]:
             time.sleep(0.01)
         yield proc.pid
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:

@@ -56,7 +56,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        error = WaaahError("Internal error; the request changed nothing that was not committed")
-        error.status, error.code = 500, "INTERNAL"
-        return error_response(error)
+        return crash_response(request.method, request.url.path)
+
+
+def crash_response(method: str, path: str) -> JSONResponse:
+    """The 500 for an exception nothing expected, logged with its traceback (call it in `except`)."""
+    log.exception("unhandled error on %s %s", method, path)
+    error = WaaahError("Internal error; the request changed nothing that was not committed")
+    error.status, error.code = 500, "INTERNAL"
+    return error_response(error)

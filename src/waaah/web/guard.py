@@ -154,13 +154,13 @@ class Guard:
         while True:
             message: Any = await receive()
             if message["type"] != "http.request":
-                return _replay([message], receive)
+                return replay([message], receive)
             chunks.append(message.get("body", b""))
             seen += len(chunks[-1])
             if seen > self.max_body:
                 raise self._too_large()
             if not message.get("more_body", False):
-                return _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}], receive)
+                return replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}], receive)
 
     def _too_large(self) -> TooLarge:
         return TooLarge(f"Request body is larger than the limit of {self.max_body} bytes", limit=self.max_body)
@@ -180,7 +180,9 @@ class Guard:
         return limited
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay(messages: list[Message], receive: Receive) -> Receive:
+    """`receive` that first gives back `messages` (already read), then reads on."""
+
     async def replayed() -> Message:
         return messages.pop(0) if messages else await receive()
 

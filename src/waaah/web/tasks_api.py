@@ -55,10 +55,15 @@ def queries_of(request: Request) -> Queries:
 
 @router.post("/enqueue", summary="Create a task", responses=ok(Success))
 async def enqueue(body: EnqueueBody, request: Request) -> JSON:
+    return await create_task(hub_of(request), body)
+
+
+async def create_task(hub: Hub, body: EnqueueBody) -> JSON:
+    """`POST /admin/enqueue`'s work, shared with its fast path (`waaah.web.hot`)."""
     source = body.source if body.source in SOURCES else "CLI"
     from_id, from_name = SOURCES[source]
     context = {**(body.context or {}), **({"workspaceId": body.workspaceId} if body.workspaceId else {})}
-    task = await hub_of(request).tasks.create(NewTask(
+    task = await hub.tasks.create(NewTask(
         prompt=body.prompt, priority=body.priority, title=body.title, workspace_id=body.workspaceId,
         agent_hint=body.agentId, capabilities=tuple(body.requiredCapabilities),
         dependencies=tuple(body.dependencies), context=context or None,
