@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,7 +23,7 @@ from tests.integration.mcp_support import (
     status_of,
     until,
 )
-from tests.live import LiveServer, serve_in_process
+from tests.live import LiveServer, serve_in_process, server_process
 from waaah.mcp.schemas import TOOLS
 
 
@@ -287,3 +288,17 @@ async def test_the_hub_advertises_no_oauth_so_clients_keep_their_key_header(live
             assert response.status_code == 404, path
         refused = await anonymous.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
     assert refused.status_code == 401 and "www-authenticate" not in refused.headers
+
+
+async def test_an_agent_that_connects_the_moment_a_server_starts_or_restarts_is_served(
+        tmp_path: Path, database_url: str) -> None:
+    """The SDK loads after /health answers; a /mcp request that comes sooner waits for it."""
+    with server_process(tmp_path, database_url, API_KEY) as server:
+        async with mcp_agent(server.url) as agent:
+            listed = await agent.client.list_tools()
+            assert {tool.name for tool in listed.tools} == {spec.name for spec in TOOLS}
+        server.kill()
+        server.start()
+        async with mcp_agent(server.url) as agent:
+            registered = await agent.register("ada", "code-writing")
+            assert registered["agentId"] == "ada"
