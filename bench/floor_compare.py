@@ -4,13 +4,15 @@
 
 Needs `make js-client` (node and tests/js/node_modules/ws). Each run starts a fresh floor
 (`node bench/floor.mjs PORT`, the least any hub must do) and a fresh waaah (`bench/realtime.py
-serve` on a new SQLite file), runs bench/realtime.py's latency scenario against each — `--sockets`
-sockets subscribed to every task and agent event, POST /admin/enqueue at `--rate` per second for
-`--seconds` — and stops each by its pid. The order flips every run (floor first, then waaah first),
-so a drift in the machine's load does not favour either. The server's CPU per write comes from
-/proc/<pid>/stat over the writes. It prints one JSON line per measurement (with /proc/loadavg
-before it), then for write → event p50 and p99 and CPU per write: each side's range over the runs
-and the ratio waaah / floor (of the medians, and the range of the per-run ratios).
+serve` on a new SQLite file), waits until the server is idle (what it does after it first answers,
+such as loading the MCP SDK, is not counted), runs bench/realtime.py's latency scenario against
+each — `--sockets` sockets subscribed to every task and agent event, POST /admin/enqueue at
+`--rate` per second for `--seconds` — and stops each by its pid. The order flips every run (floor
+first, then waaah first), so a drift in the machine's load does not favour either. The server's
+CPU per write comes from /proc/<pid>/stat over the writes. It prints one JSON line per
+measurement (with /proc/loadavg before it), then for write → event p50 and p99 and CPU per write:
+each side's range over the runs and the ratio waaah / floor (of the medians, and the range of the
+per-run ratios).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from measure import cpu_seconds
 from realtime import latency
 from startup import free_port, healthy, serve_env
 
@@ -46,6 +49,19 @@ def listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def settle(pid: int, quiet: float = 0.01, deadline: float = 20.0) -> None:
+    """Wait (up to `deadline` s) until the server spends under `quiet` s of CPU in 0.5 s: work it
+    does after it first answers (imports, loading) is not counted against the writes."""
+    end = time.monotonic() + deadline
+    before = cpu_seconds(pid)
+    while time.monotonic() < end:
+        time.sleep(0.5)
+        now = cpu_seconds(pid)
+        if now - before < quiet:
+            return
+        before = now
+
+
 @contextmanager
 def started(argv: list[str], env: dict[str, str], ready: Any) -> Iterator[int]:
     """Spawn `argv`, wait until `ready()` (60 s at most), yield its pid; SIGTERM it (by pid) after."""
@@ -58,6 +74,7 @@ def started(argv: list[str], env: dict[str, str], ready: Any) -> Iterator[int]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{argv[1]} not ready within {START_DEADLINE:.0f} s")
             time.sleep(0.01)
+        settle(proc.pid)
         yield proc.pid
     finally:
         if proc.poll() is None:
