@@ -27,6 +27,19 @@ window.Notification = class extends Real {
 """
 
 
+HEADER_ROWS = """(() => {
+  const middles = [...document.querySelectorAll('.header > *')].map((e) => e.getBoundingClientRect())
+    .filter((r) => r.width > 0).map((r) => r.top + r.height / 2).sort((a, b) => a - b);
+  let lines = 0, last = -Infinity;
+  for (const middle of middles) { if (middle - last > 8) lines++; last = middle; }
+  return lines;
+})()"""
+"""How many lines the header's items take (the items of one line share their middle, within a few pixels)."""
+SIDE_SPILL = """(() => Math.max(...[...document.querySelectorAll('.side .panel')]
+  .map((p) => p.scrollWidth - p.clientWidth)))()"""
+"""How far the widest side panel's content reaches past the panel (it would scroll sideways or be cut)."""
+
+
 async def started(live: LiveServer, title: str) -> str:
     hub = live.runtime.hub
     task = await hub.tasks.create(NewTask(prompt=title, title=title))
@@ -93,10 +106,24 @@ async def test_the_board_at_each_width(browser: Browser, live: LiveServer, resul
     context = await browser.new_context(viewport={"width": width, "height": 900})
     page = await context.new_page()
     ids = await populate(live.runtime.hub)
+    for row in ("T1", "T2"):  # a plan on the board: its tab joins the header
+        await live.runtime.hub.tasks.create(NewTask(prompt=f"Checkout step {row}", title=f"Checkout step {row}",
+                                                    context={"planId": row, "plan": "checkout-redesign.md"}))
     await open_board(page, live.url)
     await expect(card(page, ids["review"])).to_be_visible()
     await expect(page.get_by_test_id("inbox-count")).to_have_text("3")
+    await page.screenshot(path=str(results_dir / f"dashboard-{width}.png"), full_page=True)
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
-    await page.screenshot(path=str(results_dir / f"dashboard-{width}.png"), full_page=True)
+    rows = await page.evaluate(HEADER_ROWS)
+    if width >= 1440:
+        assert rows == 1, f"the header takes {rows} lines at {width}px"
+    spill = await page.evaluate(SIDE_SPILL)
+    assert spill <= 0, f"the side panels are wider than their column by {spill}px at {width}px"
+    answer = page.get_by_label("Needs you", exact=True).get_by_role("button", name="Answer")
+    box, side = await answer.bounding_box(), await page.locator(".side").bounding_box()
+    assert box and side and box["x"] + box["width"] <= side["x"] + side["width"], "Answer sticks out of Needs you"
+    expanded = "true" if width >= 1100 else "false"  # narrower, the agents and activity start collapsed
+    await expect(page.get_by_test_id("side-toggle")).to_have_attribute("aria-expanded", expanded)
+    await expect(page.get_by_label("Agents", exact=True)).to_have_count(1 if width >= 1100 else 0)
     await context.close()

@@ -45,7 +45,7 @@ export function Header({ live, view }: { live: LiveState; view: ViewState }) {
         <button title="Switch theme" aria-label="Switch theme"
           onClick={() => actions.theme(view.theme === 'dark' ? 'light' : 'dark')}>{view.theme === 'dark' ? 'Light' : 'Dark'}</button>
         <button title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => void actions.dialog('keys')}>?</button>
-        <span class="muted small" title="Times are shown in this time zone">{viewerZone()}</span>
+        <span class="muted small zone" title="Times are shown in this time zone">{viewerZone()}</span>
         <button title="Forget the API key on this browser" onClick={() => actions.signOut()}>Sign out</button>
       </div>
     </header>
