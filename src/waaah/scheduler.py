@@ -27,6 +27,7 @@ from waaah.waiters import Waiters
 
 log = logging.getLogger(__name__)
 REFRESH_BATCH = 500
+LOAD_PAGE = 2_000
 PRUNE_EVERY_MS = 60_000
 _DISPATCHABLE_NAMES = {s.value for s in DISPATCHABLE}
 
@@ -77,8 +78,7 @@ class Scheduler:
     async def _queue(self) -> QueuedTasks:
         """The index, loaded on first use, then brought up to date with the tasks events touched."""
         if self.queue is None:
-            self._changed.clear()
-            self.queue = QueuedTasks(await self.queries.dispatchable(None))
+            self.queue = await self._load()
         while self._changed:
             batch = [self._changed.pop() for _ in range(min(REFRESH_BATCH, len(self._changed)))]
             async with self.hub.store.read() as tx:
@@ -90,6 +90,23 @@ class Scheduler:
                 else:
                     self.queue.discard(task_id)
         return self.queue
+
+    async def _load(self) -> QueuedTasks:
+        """Every dispatchable task, a page per read, the event loop free between pages. A task an
+        event touches meanwhile is re-read after: events from the start of the load are kept."""
+        self._changed.clear()
+        queue = QueuedTasks()
+        for status in sorted(DISPATCHABLE):
+            after: tuple[int, str] | None = None
+            while True:
+                async with self.hub.store.read() as tx:
+                    page = await tx.queued_page(status, after, LOAD_PAGE)
+                queue.extend(page)
+                if len(page) < LOAD_PAGE:
+                    break
+                after = (page[-1].created_at, page[-1].id)
+                await asyncio.sleep(0)  # let the requests waiting on the loop run between pages
+        return queue
 
     async def _dispatch(self, report: Report) -> None:
         """Offer the tasks waiting agents could take, in dispatch order, each to the best of them."""

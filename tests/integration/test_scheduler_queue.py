@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from waaah import scheduler as scheduler_module
 from waaah.domain.lifecycle import Status
 from waaah.scheduler import Scheduler
 from waaah.service import Hub, NewTask
 from waaah.service.queries import Queries
+from waaah.store.sql import SqlTx
 from waaah.waiters import Waiters
 
 WAIT = 5.0
@@ -66,4 +70,32 @@ async def test_a_task_created_after_the_index_loaded_is_dispatched_on_the_next_p
     created = await hub.tasks.create(NewTask(prompt="later", capabilities=("code-writing",)))
     report = await asyncio.wait_for(scheduler.run_once(full=False), WAIT)
     assert report.reserved == [(created.id, "a1")]
+    scheduler.stop()
+
+
+async def test_the_index_loads_a_page_at_a_time_and_keeps_what_changed_meanwhile(
+        hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scheduler_module, "LOAD_PAGE", 2)
+    tasks = [await hub.tasks.create(NewTask(prompt=f"t{n}", capabilities=("code-writing",))) for n in range(5)]
+    later: list[str] = []
+    read_page = SqlTx.queued_page
+
+    async def page_then_write(tx: SqlTx, *args: object) -> object:
+        page = await read_page(tx, *args)  # type: ignore[arg-type]
+        if page and not later:  # after the first page: one task read is cancelled, one not read yet is created
+            await hub.tasks.cancel(tasks[0].id)
+            later.append((await hub.tasks.create(NewTask(prompt="new", capabilities=("code-writing",)))).id)
+        return page
+
+    monkeypatch.setattr(SqlTx, "queued_page", page_then_write)
+    waiters = Waiters()
+    scheduler = Scheduler(hub, Queries(hub.store), waiters)
+    await waiting(hub, waiters, "a1")
+    report = await scheduler.run_once(full=False)
+    assert report.reserved == [(tasks[1].id, "a1")]
+    await waiting(hub, waiters, "a2")
+    assert (await scheduler.run_once(full=False)).reserved == [(tasks[2].id, "a2")]
+    queue = scheduler.queue
+    assert queue is not None and tasks[0].id not in queue and tasks[1].id not in queue
+    assert all(task_id in queue for task_id in [t.id for t in tasks[2:]] + later)
     scheduler.stop()

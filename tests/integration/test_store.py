@@ -141,6 +141,25 @@ async def test_the_tasks_in_a_few_statuses_are_the_live_ones_oldest_first(store)
         assert await tx.held_tasks(RESERVED) == {"bob": ["r1", "gone"], "ada": ["r2"]}
 
 
+async def test_queued_pages_walk_one_status_oldest_first_across_equal_times(store) -> None:
+    async with store.write() as tx:
+        for n in range(7):  # created in pairs at the same millisecond
+            await tx.insert_task(a_task(f"q{n}", n // 2, required_capabilities=("rust",), to_workspace_id="org/r"))
+        await tx.insert_task(a_task("approved", 1, status=S.APPROVED_QUEUED, assigned_to="ada"))
+        await tx.insert_task(a_task("gone", 2, deleted_at=3))
+    pages, after = [], None
+    async with store.read() as tx:
+        while page := await tx.queued_page(S.QUEUED, after, 2):
+            pages.append([q.id for q in page])
+            after = (page[-1].created_at, page[-1].id)
+        [approved] = await tx.queued_page(S.APPROVED_QUEUED, None, 10)
+    assert pages == [["q0", "q1"], ["q2", "q3"], ["q4", "q5"], ["q6"]]
+    assert (approved.status, approved.author) == (S.APPROVED_QUEUED, "ada")
+    async with store.read() as tx:
+        [first] = await tx.queued_page(S.QUEUED, None, 1)
+    assert (first.required_capabilities, first.to_workspace_id, first.priority) == (("rust",), "org/r", "normal")
+
+
 async def test_event_seq_is_gapless_survives_reopening_and_rolls_back_with_its_transaction(store, database_url) -> None:
     async with store.write() as tx:
         first = await tx.append_event("task:created", "t1", {"id": "t1"}, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from waaah.domain.lifecycle import Status
-from waaah.domain.queue import DispatchOrder, QueuedTasks
+from waaah.domain.queue import DispatchOrder, Queued, QueuedTasks
 from waaah.domain.tasks import Task
 
 
@@ -50,3 +50,18 @@ def test_put_moves_a_changed_task_and_discard_removes_it() -> None:
     queue.discard("t1")
     queue.discard("t1")  # twice is harmless
     assert len(queue) == 0 and queue.groups_in(["ws-a"]) == [] and "t1" not in queue
+
+
+def test_a_bulk_load_gives_the_order_one_put_at_a_time_gives() -> None:
+    tasks = [task(f"t{n}", "ws-a" if n % 3 else None, priority="high" if n % 4 == 0 else "normal", at=n % 5)
+             for n in range(20)]
+    one_by_one, bulk = QueuedTasks(tasks), QueuedTasks()
+    bulk.extend(Queued.of(t) for t in tasks[:7])
+    bulk.extend(Queued.of(t) for t in tasks[7:])
+    assert ids(bulk, ["ws-a"]) == ids(one_by_one, ["ws-a"]) and len(bulk) == 20
+
+
+def test_a_bulk_load_replaces_a_task_already_indexed() -> None:
+    queue = QueuedTasks([task("t1", "ws-a"), task("t2", "ws-a", at=1)])
+    queue.extend([Queued.of(task("t1", "ws-b", at=2))])
+    assert ids(queue, ["ws-a"]) == ["t2"] and ids(queue, ["ws-b"]) == ["t1"] and len(queue) == 2

@@ -90,11 +90,26 @@ class QueuedTasks:
         """Add or replace `task` (a dispatchable one)."""
         self.discard(task.id)
         queued = Queued.of(task)
+        bisect.insort(self._group(queued).order, queued.order)
+
+    def extend(self, tasks: Iterable[Queued]) -> None:
+        """Add or replace many at once (a page of the start-up load): one sort per group they touch."""
+        touched: dict[int, Group] = {}
+        for queued in tasks:
+            self.discard(queued.id)
+            group = self._group(queued)
+            group.order.append(queued.order)
+            touched[id(group)] = group
+        for group in touched.values():
+            group.order.sort()  # the group's sorted run and the page's: a merge
+
+    def _group(self, queued: Queued) -> Group:
+        """Register `queued` and return its group (created when new); the caller places its order."""
         key = GroupKey(queued.to_workspace_id, frozenset(queued.required_capabilities), queued.author)
         groups = self._by_workspace.setdefault(key.workspace, {})
         group = groups.get(key) or groups.setdefault(key, Group(key))
-        bisect.insort(group.order, queued.order)
-        self._tasks[task.id] = (queued, key)
+        self._tasks[queued.id] = (queued, key)
+        return group
 
     def discard(self, task_id: str) -> None:
         found = self._tasks.pop(task_id, None)

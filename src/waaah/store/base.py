@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from waaah.domain.agents import Agent
 from waaah.domain.checks import Check
 from waaah.domain.lifecycle import Status
+from waaah.domain.queue import Queued
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
@@ -46,6 +47,9 @@ class Reader(HookReader, Protocol):
     async def dependants(self, task_id: str) -> list[Task]: ...
     async def tasks_of_agent(self, agent_id: str, statuses: Collection[Status]) -> list[Task]: ...
     async def held_tasks(self, statuses: Collection[Status]) -> dict[str, list[str]]: ...
+    async def queued_page(self, status: Status, after: tuple[int, str] | None, limit: int) -> list[Queued]:
+        """Up to `limit` live tasks in `status` after `(created_at, id)`, oldest first: what matching reads."""
+        ...
     async def tasks_in(self, statuses: Collection[Status]) -> list[Task]:
         """Every live task in these few statuses (reserved, held), oldest first."""
         ...

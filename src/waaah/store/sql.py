@@ -17,6 +17,7 @@ from waaah.domain.agents import Agent, AgentStatus
 from waaah.domain.checks import Check
 from waaah.domain.json_limits import decode
 from waaah.domain.lifecycle import Status
+from waaah.domain.queue import Queued
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
@@ -31,7 +32,8 @@ JSON_COLUMNS = frozenset({"required_capabilities", "workspace_context", "context
 BOOL_COLUMNS = frozenset({"requires_review", "is_read", "resolved", "eviction_requested", "verification",
                           "truncated"})
 _TUPLES = frozenset({"required_capabilities", "dependencies", "images", "capabilities", "verify"})
-_ENUMS: dict[type, tuple[str, type]] = {Task: ("status", Status), Agent: ("status", AgentStatus)}
+_ENUMS: dict[type, tuple[str, type]] = {Task: ("status", Status), Agent: ("status", AgentStatus),
+                                        Queued: ("status", Status)}
 
 
 class Connection(Protocol):
@@ -99,6 +101,7 @@ def _search(text: str, clause: str, params: dict[str, Any]) -> str:
 
 
 TASK_INSERT = _insert_sql("tasks", columns(Task))
+QUEUED_COLUMNS = ", ".join(columns(Queued))
 AGENT_INSERT = _insert_sql("agents", columns(Agent))
 MESSAGE_INSERT = _insert_sql("task_messages", columns(Message))
 HISTORY_INSERT = _insert_sql("task_history", columns(HistoryEntry))
@@ -115,7 +118,7 @@ class SqlTx(HookRows):
     """Reads and writes on one connection. Only the service's unit of work calls the writes."""
 
     NO_LIMIT = "LIMIT -1"  # what lets OFFSET stand alone (SQLite's spelling)
-    BY_STATUS = "tasks INDEXED BY ix_tasks_status"
+    BY_STATUS = "tasks INDEXED BY ix_tasks_status_live_created"
     """The tasks table read through its status index, for the few tasks in a small set of statuses
     (reserved, held). Given `ANALYZE`'s averages over a table of mostly finished tasks, SQLite's
     planner otherwise reads the whole table in `created_at` order to skip a sort of a few rows."""
@@ -205,6 +208,17 @@ class SqlTx(HookRows):
         status_in = _in("s", [s.value for s in statuses], params)
         sql = f"SELECT * FROM {self.BY_STATUS} WHERE status IN {status_in} AND deleted_at IS NULL ORDER BY created_at"
         return await self._all(Task, sql, params)
+
+    async def queued_page(self, status: Status, after: tuple[int, str] | None, limit: int) -> list[Queued]:
+        """Live tasks in `status` after `(created_at, id)`, oldest first, as much as matching reads."""
+        params: dict[str, Any] = {"status": status.value}
+        beyond = ""
+        if after is not None:
+            params["at"], params["id"] = after
+            beyond = "AND created_at >= :at AND (created_at > :at OR id > :id) "
+        sql = (f"SELECT {QUEUED_COLUMNS} FROM {self.BY_STATUS} WHERE status = :status AND deleted_at IS NULL "
+               f"{beyond}ORDER BY created_at, id LIMIT {int(limit)}")
+        return await self._all(Queued, sql, params)
 
     async def held_tasks(self, statuses: Collection[Status]) -> dict[str, list[str]]:
         """Every agent's tasks in `statuses` (assigned to it or reserved for it), oldest first: the
