@@ -3,7 +3,9 @@
     python bench/startup.py [--runs 5] [--waaah .venv/bin/waaah] [--reference CMD]
 
 Each run starts a fresh `waaah serve` process on a random loopback port and times from the spawn to
-the first `200` from `GET /health` (polled every 2 ms), then stops it (SIGTERM, by pid). Runs
+the first `200` from `GET /health` (polled every 2 ms), then to the first answer of an MCP
+`initialize` POSTed to `/mcp` right after (the MCP SDK loads once the server runs), then stops it
+(SIGTERM, by pid). Runs
 alternate between a fresh SQLite file (created and migrated by that start) and an existing one
 (migrated by an earlier start, holding `--tasks` tasks). `waaah --help` and `waaah list --help` are
 timed as whole processes. `--reference CMD` also times a server started by `CMD` (with `{port}` in
@@ -43,8 +45,28 @@ def healthy(port: int) -> bool:
         return False
 
 
-def time_until_healthy(argv: list[str], env: dict[str, str], port: int) -> float:
-    """Seconds from spawning `argv` to its first healthy answer; the process is stopped after."""
+INITIALIZE = (b'{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", '
+              b'"capabilities": {}, "clientInfo": {"name": "startup-bench", "version": "1"}}}')
+
+
+def mcp_answers(port: int) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/mcp", data=INITIALIZE, method="POST", headers={
+        "X-API-Key": KEY, "Content-Type": "application/json", "Accept": "application/json, text/event-stream"})
+    with urllib.request.urlopen(request, timeout=HEALTH_DEADLINE) as reply:
+        reply.read()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of `pid` and its waited-for children (the migration child) so far: less noisy than the
+    wall clock on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def time_until_healthy(argv: list[str], env: dict[str, str], port: int,
+                       mcp: list[float] | None = None, cpu: list[float] | None = None) -> float:
+    """Seconds from spawning `argv` to its first healthy answer (into `cpu`, the CPU it used until then;
+    into `mcp`, the seconds to its first MCP answer); the process is stopped after."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -54,7 +76,13 @@ def time_until_healthy(argv: list[str], env: dict[str, str], port: int) -> float
             if time.perf_counter() - started > HEALTH_DEADLINE:
                 raise RuntimeError("no /health answer within 30 s")
             time.sleep(0.002)
-        return time.perf_counter() - started
+        healthy_after = time.perf_counter() - started
+        if cpu is not None:
+            cpu.append(cpu_seconds(proc.pid))
+        if mcp is not None:
+            mcp_answers(port)
+            mcp.append(time.perf_counter() - started)
+        return healthy_after
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -107,8 +135,11 @@ def main() -> None:
     parser.add_argument("--waaah", default=str(Path(__file__).parent.parent / ".venv/bin/waaah"))
     parser.add_argument("--reference", help="command starting another server, with {port} in it")
     args = parser.parse_args()
-    results: dict[str, list[float]] = {"existing database": [], "fresh database": [], "waaah --help": [],
-                                       "waaah list --help": []}
+    results: dict[str, list[float]] = {"existing database": [], "existing: CPU until /health": [],
+                                       "existing: first /mcp answer": [],
+                                       "fresh database": [], "fresh: CPU until /health": [],
+                                       "fresh: first /mcp answer": [],
+                                       "waaah --help": [], "waaah list --help": []}
     if args.reference:
         results["reference"] = []
     with tempfile.TemporaryDirectory(prefix="waaah-startup-") as tmp:
@@ -117,11 +148,13 @@ def main() -> None:
         seed(args.waaah, existing, root / "home", args.tasks)
         for run in range(args.runs):
             port = free_port()
-            results["existing database"].append(
-                time_until_healthy([args.waaah, "serve"], serve_env(existing, root / "home", port), port))
+            results["existing database"].append(time_until_healthy(
+                [args.waaah, "serve"], serve_env(existing, root / "home", port), port,
+                results["existing: first /mcp answer"], results["existing: CPU until /health"]))
             fresh, port = root / f"fresh-{run}.db", free_port()
-            results["fresh database"].append(
-                time_until_healthy([args.waaah, "serve"], serve_env(fresh, root / "home", port), port))
+            results["fresh database"].append(time_until_healthy(
+                [args.waaah, "serve"], serve_env(fresh, root / "home", port), port,
+                results["fresh: first /mcp answer"], results["fresh: CPU until /health"]))
             if args.reference:
                 port = free_port()
                 argv = shlex.split(args.reference.format(port=port))

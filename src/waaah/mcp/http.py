@@ -5,9 +5,9 @@ process sharing the database can serve any request (no sticky sessions), and a c
 away cancels its call at once (a long poll stops counting as waiting). The API key is checked by
 `waaah.web.guard` before either route runs.
 
-The SDK (`waaah.mcp.streamable`) is not imported on the way to a serving `/health`: `serving()`
-loads it in a worker thread once the app runs, and a `/mcp` request that comes sooner waits for it.
-The legacy route needs no SDK.
+The SDK (`waaah.mcp.streamable`) is not imported on the way to a serving `/health`: it loads in a
+worker thread on the first `/mcp` request (which waits for it), or a second after start-up if none
+came. The legacy route needs no SDK.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Security = Callable[[], "TransportSecuritySettings"]
 """Builds the SDK's Host/Origin check once the SDK is loaded."""
+WARM_UP_AFTER = 1.0
+"""Seconds after start-up when the SDK loads if no /mcp request came first: late enough not to slow
+the start (an import thread holding the GIL slows every request the loop serves meanwhile)."""
 
 
 class McpHttp:
@@ -49,6 +52,8 @@ class McpHttp:
         self._security = security
         self._toolbox: Toolbox | None = None
         self._sdk: asyncio.Future[SdkServer] | None = None
+        self._loader: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
 
     @property
     def toolbox(self) -> Toolbox:
@@ -58,37 +63,34 @@ class McpHttp:
 
     @contextlib.asynccontextmanager
     async def serving(self, runtime: Runtime) -> AsyncIterator[None]:
-        self._toolbox = Toolbox(runtime)
-        self._sdk = asyncio.get_running_loop().create_future()
-        stop = asyncio.Event()
-        sdk = asyncio.create_task(self._run_sdk(self._sdk, stop), name="waaah-mcp-sdk")
+        loop = asyncio.get_running_loop()
+        self._toolbox, self._sdk, self._loader = Toolbox(runtime), loop.create_future(), None
+        self._stop = asyncio.Event()
+        warm_up = loop.call_later(WARM_UP_AFTER, self._load)
         try:
             yield
         finally:
-            stop.set()
-            if not self._sdk.done():
-                sdk.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sdk
-            if not self._sdk.cancelled():
-                self._sdk.exception()  # a failed load was logged; do not report it again at exit
+            warm_up.cancel()
+            await self._unload()
 
     async def sdk(self) -> SdkServer:
-        """The SDK server, once loaded (the first callers wait for it)."""
+        """The SDK server, loaded on the first call (callers meanwhile wait for it)."""
         if self._sdk is None:
             raise RuntimeError("MCP is not serving yet: enter McpHttp.serving() in the app lifespan")
+        self._load()
         return await asyncio.shield(self._sdk)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await (await self.sdk()).app(scope, receive, send)
 
+    def _load(self) -> None:
+        if self._loader is None and self._sdk is not None:
+            self._loader = asyncio.create_task(self._run_sdk(self._sdk, self._stop), name="waaah-mcp-sdk")
+
     async def _run_sdk(self, loaded: asyncio.Future[SdkServer], stop: asyncio.Event) -> None:
         try:
             streamable = await asyncio.to_thread(importlib.import_module, "waaah.mcp.streamable")
             sdk: SdkServer = streamable.SdkServer(self.toolbox, self._security() if self._security else None)
-        except asyncio.CancelledError:
-            loaded.cancel()
-            raise
         except Exception as exc:  # each /mcp request answers 500 with it, rather than waiting forever
             log.exception("loading the MCP SDK failed; /mcp cannot serve")
             loaded.set_exception(exc)
@@ -96,6 +98,19 @@ class McpHttp:
         async with sdk.manager.run():
             loaded.set_result(sdk)
             await stop.wait()
+
+    async def _unload(self) -> None:
+        assert self._sdk is not None
+        self._stop.set()
+        if self._loader is not None:
+            if not self._sdk.done():
+                self._loader.cancel()  # still importing: the thread finishes on its own
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loader
+        if not self._sdk.done():
+            self._sdk.cancel()
+        elif not self._sdk.cancelled():
+            self._sdk.exception()  # a failed load was logged; do not report it again at exit
 
 
 def install(api: FastAPI, security: Security | None = None) -> McpHttp:
