@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from waaah import __version__
 from waaah.domain.records import Event
 from waaah.hooks.model import Hook
 from waaah.hooks.signing import EVENT_HEADER, HOOK_HEADER, SEQ_HEADER, SIGNATURE_HEADER, signature
+
+if TYPE_CHECKING:
+    import httpx
 
 PING = "ping"
 
@@ -41,11 +42,25 @@ def encode(body: dict[str, Any]) -> bytes:
 
 
 class Sender:
+    """POSTs deliveries over one HTTP client, made (and httpx imported) for the first delivery: a hub
+    without hooks never loads it, and the server's start-up does not wait for it."""
+
     def __init__(self, timeout: float) -> None:
-        self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
-                                        headers={"User-Agent": f"waaah-hooks/{__version__}"})
+        self.timeout = timeout
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False,
+                                             headers={"User-Agent": f"waaah-hooks/{__version__}"})
+        return self._client
 
     async def send(self, hook: Hook, body: dict[str, Any]) -> Outcome:
+        import httpx
+
         raw = encode(body)
         headers = {"Content-Type": "application/json", SIGNATURE_HEADER: signature(hook.secret, int(time.time()), raw),
                    SEQ_HEADER: str(body["seq"]), EVENT_HEADER: str(body["event"]), HOOK_HEADER: hook.id}
@@ -58,4 +73,5 @@ class Sender:
         return Outcome(False, response.status_code, f"HTTP {response.status_code}")
 
     async def close(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
