@@ -4,10 +4,11 @@ It wakes on events (a task became dispatchable, an agent started waiting) and on
 stop signal, and has `run_once()` for tests. Decisions are the pure `WaitingAgents.pick`; writes go through
 the service.
 
-The dispatchable tasks are kept in `QueuedTasks`, loaded once and kept in step by the bus: every task
-event marks its task, and a pass first re-reads the marked tasks (one query) before it offers only
-the groups of tasks some waiting agent could take. Its cost follows the waiting agents and the work
-they can take, not the backlog.
+The dispatchable tasks are kept in `QueuedTasks`, loaded once when the loop starts (a page per read,
+the event loop free between pages) and kept in step by the bus: every task event marks its task,
+and a pass first re-reads the marked tasks (one query) before it offers only the groups of tasks
+some waiting agent could take. Its cost follows the waiting agents and the work they can take, not
+the backlog.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ class Scheduler:
             while True:
                 async with self.hub.store.read() as tx:
                     page = await tx.queued_page(status, after, LOAD_PAGE)
-                queue.extend(page)
+                for queued in page:
+                    queue.add(queued)
                 if len(page) < LOAD_PAGE:
                     break
                 after = (page[-1].created_at, page[-1].id)
@@ -180,6 +182,10 @@ class Scheduler:
         """Loop until `stop()`: a full pass on each tick, a dispatch pass on each wake."""
         tick = self.hub.settings.scheduler_tick
         loop = asyncio.get_running_loop()
+        try:
+            await self._queue()  # now, a page at a time, rather than when the first agent waits
+        except Exception:  # a failed load is retried by the first pass
+            log.exception("loading the queued tasks failed")
         next_full = loop.time()
         while not self._bell.closed:
             full = loop.time() >= next_full

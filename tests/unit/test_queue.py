@@ -52,16 +52,27 @@ def test_put_moves_a_changed_task_and_discard_removes_it() -> None:
     assert len(queue) == 0 and queue.groups_in(["ws-a"]) == [] and "t1" not in queue
 
 
-def test_a_bulk_load_gives_the_order_one_put_at_a_time_gives() -> None:
+def test_tasks_added_by_their_matching_fields_come_in_the_order_whole_tasks_do() -> None:
     tasks = [task(f"t{n}", "ws-a" if n % 3 else None, priority="high" if n % 4 == 0 else "normal", at=n % 5)
              for n in range(20)]
     one_by_one, bulk = QueuedTasks(tasks), QueuedTasks()
-    bulk.extend(Queued.of(t) for t in tasks[:7])
-    bulk.extend(Queued.of(t) for t in tasks[7:])
+    for t in tasks:
+        bulk.add(Queued.of(t))
     assert ids(bulk, ["ws-a"]) == ids(one_by_one, ["ws-a"]) and len(bulk) == 20
 
 
-def test_a_bulk_load_replaces_a_task_already_indexed() -> None:
+def test_adding_a_task_already_indexed_moves_it() -> None:
     queue = QueuedTasks([task("t1", "ws-a"), task("t2", "ws-a", at=1)])
-    queue.extend([Queued.of(task("t1", "ws-b", at=2))])
+    queue.add(Queued.of(task("t1", "ws-b", at=2)))
     assert ids(queue, ["ws-a"]) == ["t2"] and ids(queue, ["ws-b"]) == ["t1"] and len(queue) == 2
+
+
+def test_one_group_keeps_dispatch_order_whatever_order_its_tasks_arrive_in() -> None:
+    arrivals = [task("n5", at=5), task("c9", priority="critical", at=9), task("n1", at=1),
+                task("h3", priority="high", at=3), task("n3", at=3), task("c2", priority="critical", at=2),
+                task("n3b", at=3)]
+    queue = QueuedTasks(arrivals)
+    assert ids(queue, []) == ["c2", "c9", "h3", "n1", "n3", "n3b", "n5"]
+    for gone in ("n3", "h3", "c2"):
+        queue.discard(gone)
+    assert ids(queue, []) == ["c9", "n1", "n3b", "n5"]

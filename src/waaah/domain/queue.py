@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -59,12 +60,31 @@ class GroupKey:
 
 
 class Group:
+    """A group's tasks in dispatch order: one sorted lane per priority, so that tasks arriving
+    oldest first (the start-up load, new work) are appended rather than inserted."""
+
     def __init__(self, key: GroupKey) -> None:
         self.key = key
-        self.order: list[Order] = []
+        self._lanes: dict[int, list[Order]] = {}
 
     def __iter__(self) -> Iterator[Order]:
-        return iter(self.order)
+        return itertools.chain.from_iterable(self._lanes[rank] for rank in sorted(self._lanes))
+
+    def __bool__(self) -> bool:
+        return bool(self._lanes)
+
+    def add(self, order: Order) -> None:
+        lane = self._lanes.setdefault(order[0], [])
+        if not lane or lane[-1] < order:
+            lane.append(order)
+        else:
+            bisect.insort(lane, order)
+
+    def remove(self, order: Order) -> None:
+        lane = self._lanes[order[0]]
+        del lane[bisect.bisect_left(lane, order)]
+        if not lane:
+            del self._lanes[order[0]]
 
 
 class QueuedTasks:
@@ -88,28 +108,18 @@ class QueuedTasks:
 
     def put(self, task: Task) -> None:
         """Add or replace `task` (a dispatchable one)."""
-        self.discard(task.id)
-        queued = Queued.of(task)
-        bisect.insort(self._group(queued).order, queued.order)
+        self.add(Queued.of(task))
 
-    def extend(self, tasks: Iterable[Queued]) -> None:
-        """Add or replace many at once (a page of the start-up load): one sort per group they touch."""
-        touched: dict[int, Group] = {}
-        for queued in tasks:
-            self.discard(queued.id)
-            group = self._group(queued)
-            group.order.append(queued.order)
-            touched[id(group)] = group
-        for group in touched.values():
-            group.order.sort()  # the group's sorted run and the page's: a merge
-
-    def _group(self, queued: Queued) -> Group:
-        """Register `queued` and return its group (created when new); the caller places its order."""
+    def add(self, queued: Queued) -> None:
+        """Add or replace a task by its matching fields (what the start-up load reads)."""
+        self.discard(queued.id)
         key = GroupKey(queued.to_workspace_id, frozenset(queued.required_capabilities), queued.author)
         groups = self._by_workspace.setdefault(key.workspace, {})
-        group = groups.get(key) or groups.setdefault(key, Group(key))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(key)
+        group.add(queued.order)
         self._tasks[queued.id] = (queued, key)
-        return group
 
     def discard(self, task_id: str) -> None:
         found = self._tasks.pop(task_id, None)
@@ -118,9 +128,8 @@ class QueuedTasks:
         queued, key = found
         groups = self._by_workspace[key.workspace]
         group = groups[key]
-        at = bisect.bisect_left(group.order, queued.order)
-        del group.order[at]
-        if not group.order:
+        group.remove(queued.order)
+        if not group:
             del groups[key]
             if not groups:
                 del self._by_workspace[key.workspace]
