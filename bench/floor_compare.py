@@ -49,13 +49,13 @@ def listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def settle(pid: int, quiet: float = 0.01, deadline: float = 20.0) -> None:
-    """Wait (up to `deadline` s) until the server spends under `quiet` s of CPU in 0.5 s: work it
-    does after it first answers (imports, loading) is not counted against the writes."""
+def settle(pid: int, quiet: float = 0.02, window: float = 2.0, deadline: float = 30.0) -> None:
+    """Wait (up to `deadline` s) until the server spends under `quiet` s of CPU in `window` s: work
+    it does after it first answers (imports, loading) is not counted against the writes."""
     end = time.monotonic() + deadline
     before = cpu_seconds(pid)
     while time.monotonic() < end:
-        time.sleep(0.5)
+        time.sleep(window)
         now = cpu_seconds(pid)
         if now - before < quiet:
             return
