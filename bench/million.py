@@ -15,7 +15,8 @@ its size);
 `GET /admin/tasks` p50/p99 for the default list, `status=ACTIVE`, `status=COMPLETED`, a search that
 matches (`q=needle`) and one that does not; a task's detail p50/p99 (random ids); a found-work poll
 (`wait_for_prompt` by an agent whose workspace gets one new task each time: a scheduler pass over
-the queued index); the server's RSS.
+the queued index; once right after start-up, while the scheduler may still be loading its index,
+then twice `--runs` times); the server's RSS.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ async def measure(url: str, key: str, pid: int | None, count: int, runs: int) ->
     hub = Hub(url, key)
     try:
         out: dict[str, Any] = {"rss_start_mib": round(rss_kib(pid) / 1024, 1) if pid else None}
+        out["first_found_work_poll_ms"] = round((await poll_cost(hub, 1))[0], 1)  # the index loading or loaded
         out["sync_full"] = await syncfull(url, key, runs)
         await cancel_probes(hub)  # queued with no workspace: the found-work poll below would get them
         lists = {"default": {}, "status=ACTIVE": {"status": "ACTIVE"}, "status=COMPLETED": {"status": "COMPLETED"},

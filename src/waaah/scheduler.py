@@ -83,13 +83,15 @@ class Scheduler:
         while self._changed:
             batch = [self._changed.pop() for _ in range(min(REFRESH_BATCH, len(self._changed)))]
             async with self.hub.store.read() as tx:
-                found = await tx.get_tasks(batch)
+                found = {queued.id: queued for queued in await tx.queued_among(batch)}
             for task_id in batch:
-                task = found.get(task_id)
-                if task is not None and task.status in DISPATCHABLE and task.deleted_at is None:
-                    self.queue.put(task)
+                queued = found.get(task_id)
+                if queued is not None:
+                    self.queue.add(queued)
                 else:
                     self.queue.discard(task_id)
+            if self._changed:
+                await asyncio.sleep(0)  # a burst of writes: let the requests waiting on the loop run
         return self.queue
 
     async def _load(self) -> QueuedTasks:
@@ -112,10 +114,10 @@ class Scheduler:
 
     async def _dispatch(self, report: Report) -> None:
         """Offer the tasks waiting agents could take, in dispatch order, each to the best of them."""
+        queue = await self._queue()  # also with nobody waiting: each pass takes in what its events touched
         idle = WaitingAgents(self.waiters.idle_agents())
         if not idle:
             return
-        queue = await self._queue()
         groups = queue.groups_in(idle.workspaces())
         gone = await self._gone_authors(groups, idle)
         candidates = [g for g in groups if idle.could_take(g.key.workspace, g.key.capabilities,

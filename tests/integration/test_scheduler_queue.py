@@ -99,3 +99,18 @@ async def test_the_index_loads_a_page_at_a_time_and_keeps_what_changed_meanwhile
     assert queue is not None and tasks[0].id not in queue and tasks[1].id not in queue
     assert all(task_id in queue for task_id in [t.id for t in tasks[2:]] + later)
     scheduler.stop()
+
+
+async def test_passes_take_in_new_work_while_nobody_waits(hub: Hub) -> None:
+    """A burst of writes with no agent waiting is absorbed pass by pass, not at the first poll."""
+    waiters = Waiters()
+    scheduler = Scheduler(hub, Queries(hub.store), waiters)
+    await scheduler.run_once(full=False)
+    created = [await hub.tasks.create(NewTask(prompt=f"t{n}", capabilities=("code-writing",))) for n in range(3)]
+    await hub.tasks.cancel(created[0].id)
+    await scheduler.run_once(full=False)
+    queue = scheduler.queue
+    assert queue is not None and len(queue) == 2 and created[0].id not in queue
+    await waiting(hub, waiters, "a1")
+    assert (await scheduler.run_once(full=False)).reserved == [(created[1].id, "a1")]
+    scheduler.stop()

@@ -160,6 +160,18 @@ async def test_queued_pages_walk_one_status_oldest_first_across_equal_times(stor
     assert (first.required_capabilities, first.to_workspace_id, first.priority) == (("rust",), "org/r", "normal")
 
 
+async def test_queued_among_some_ids_are_those_live_and_dispatchable(store) -> None:
+    async with store.write() as tx:
+        await tx.insert_task(a_task("q", 1, priority="high"))
+        await tx.insert_task(a_task("approved", 2, status=S.APPROVED_QUEUED, assigned_to="ada"))
+        await tx.insert_task(a_task("held", 3, status=S.IN_PROGRESS, assigned_to="ada"))
+        await tx.insert_task(a_task("gone", 4, deleted_at=5))
+    async with store.read() as tx:
+        found = {q.id: q for q in await tx.queued_among(["q", "approved", "held", "gone", "missing"])}
+        assert await tx.queued_among([]) == []
+    assert sorted(found) == ["approved", "q"] and found["q"].priority == "high"
+
+
 async def test_event_seq_is_gapless_survives_reopening_and_rolls_back_with_its_transaction(store, database_url) -> None:
     async with store.write() as tx:
         first = await tx.append_event("task:created", "t1", {"id": "t1"}, 1)

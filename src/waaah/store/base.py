@@ -50,6 +50,9 @@ class Reader(HookReader, Protocol):
     async def queued_page(self, status: Status, after: tuple[int, str] | None, limit: int) -> list[Queued]:
         """Up to `limit` live tasks in `status` after `(created_at, id)`, oldest first: what matching reads."""
         ...
+    async def queued_among(self, task_ids: Collection[str]) -> list[Queued]:
+        """Those of `task_ids` that are live and dispatchable (QUEUED, APPROVED_QUEUED)."""
+        ...
     async def tasks_in(self, statuses: Collection[Status]) -> list[Task]:
         """Every live task in these few statuses (reserved, held), oldest first."""
         ...

@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from waaah.domain.agents import Agent, AgentStatus
 from waaah.domain.checks import Check
 from waaah.domain.json_limits import decode
-from waaah.domain.lifecycle import Status
+from waaah.domain.lifecycle import DISPATCHABLE, Status
 from waaah.domain.queue import Queued
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
@@ -218,6 +218,15 @@ class SqlTx(HookRows):
             beyond = "AND created_at >= :at AND (created_at > :at OR id > :id) "
         sql = (f"SELECT {QUEUED_COLUMNS} FROM {self.BY_STATUS} WHERE status = :status AND deleted_at IS NULL "
                f"{beyond}ORDER BY created_at, id LIMIT {int(limit)}")
+        return await self._all(Queued, sql, params)
+
+    async def queued_among(self, task_ids: Collection[str]) -> list[Queued]:
+        """Those of `task_ids` that are live and dispatchable, as much as matching reads."""
+        if not task_ids:
+            return []
+        params: dict[str, Any] = {}
+        ids, statuses = _in("i", list(task_ids), params), _in("s", [s.value for s in DISPATCHABLE], params)
+        sql = f"SELECT {QUEUED_COLUMNS} FROM tasks WHERE id IN {ids} AND status IN {statuses} AND deleted_at IS NULL"
         return await self._all(Queued, sql, params)
 
     async def held_tasks(self, statuses: Collection[Status]) -> dict[str, list[str]]:
