@@ -4,6 +4,7 @@ import { pathForPage, pathForTask } from './router';
 import { ACTIVITY_BACKFILL, backfillSince } from './activity';
 import { finishedCount } from './state';
 import { createHookActions } from './hookActions';
+import type { Column } from './board';
 import type { Store } from './store';
 import { TRANSCRIPT_KEEP } from './transcript';
 import type { Theme, Filter, Page, Side, ViewState } from './view';
@@ -107,6 +108,7 @@ export function createActions(store: Store, api: Api, session: Session) {
       store.dispatch({ type: 'route', taskId: null, page });
     },
     select: (taskId: string | null) => store.dispatch({ type: 'select', taskId }),
+    showMore: (column: Column['key']) => store.dispatch({ type: 'column-more', column }),
     edit: (taskId: string | null) => store.dispatch({ type: 'edit', taskId }),
     async editTask(id: string, changes: TaskEdit) {
       const task = await run(() => api.edit(id, changes), 'Task saved');

@@ -89,6 +89,17 @@ const SORTS: Record<Filter['sort'], ((a: Task, b: Task) => number) | null> = {
   priority: byPriorityThenAge,
 };
 
+/** How many cards a column draws at first, and how many more each "Show more" adds: the first screen of
+ * a 5,000-card column costs a page of cards, not 5,000 (its heading still counts all of them). */
+export const COLUMN_PAGE = 100;
+
+/** The cards a column draws: the first `limit`, and on as far as the selected card when it lies beyond. */
+export function drawn(cards: readonly Task[], limit: number, selected: string | null): readonly Task[] {
+  if (cards.length <= limit) return cards;
+  const at = selected === null ? -1 : cards.findIndex((t) => t.id === selected);
+  return cards.slice(0, Math.max(limit, at + 1));
+}
+
 /** The cards in reading order (column by column), as `j`/`k` walk them. */
 export function boardOrder(columns: Board): string[] {
   return COLUMNS.flatMap((c) => columns[c.key].map((t) => t.id));

@@ -1,4 +1,5 @@
 /** What the person is looking at: route, filters, theme, dialogs, notices, review comments. Pure. */
+import { COLUMN_PAGE, type Column } from './board';
 import type { ReviewComment, Status, Task } from './types';
 
 export type Theme = 'dark' | 'light';
@@ -70,6 +71,8 @@ export interface ViewState {
   focus: 'reject' | null;
   /** The agents and activity panels beside the board, shown or collapsed (remembered by the browser). */
   side: Side;
+  /** How many cards each column draws, where "Show more" raised it above COLUMN_PAGE. */
+  columnLimits: Partial<Record<Column['key'], number>>;
 }
 
 export type Side = 'open' | 'collapsed';
@@ -80,6 +83,7 @@ export type ViewAction =
   | { type: 'route'; taskId: string | null; page?: Page; focus?: 'reject' }
   | { type: 'answering'; taskId: string | null }
   | { type: 'side'; side: Side }
+  | { type: 'column-more'; column: Column['key'] }
   | { type: 'filter'; filter: Partial<Filter> }
   | { type: 'theme'; theme: Theme }
   | { type: 'dialog'; dialog: ViewState['dialog'] }
@@ -106,7 +110,7 @@ export function initialView(theme: Theme, taskId: string | null, notifications: 
   return {
     taskId, theme, dialog: null, keyPrompt: null, notices: [], reviewComments: {}, commentAt: null, busy: false, options: null,
     notifications, page, selected: null, editing: null, now, eligibility: null, agentTasks: null,
-    activityFilter: { taskId: '', agentId: '' }, answering: null, focus: null, side,
+    activityFilter: { taskId: '', agentId: '' }, answering: null, focus: null, side, columnLimits: {},
     filter: { text: '', priority: '', agentId: '', showCancelled: false, status: '', workspace: '', capability: '', plan: '', sort: '' },
   };
 }
@@ -164,6 +168,10 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
       return { ...state, answering: action.taskId };
     case 'side':
       return { ...state, side: action.side };
+    case 'column-more': {
+      const limit = (state.columnLimits[action.column] ?? COLUMN_PAGE) + COLUMN_PAGE;
+      return { ...state, columnLimits: { ...state.columnLimits, [action.column]: limit } };
+    }
     case 'activity-filter':
       return { ...state, activityFilter: { ...state.activityFilter, ...action.filter } };
   }

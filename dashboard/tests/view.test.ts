@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReviewComment } from '../src/types';
+import { COLUMN_PAGE, drawn } from '../src/board';
+import type { ReviewComment, Task } from '../src/types';
 import { initialView, reduceView, type ViewAction, type ViewState } from '../src/view';
 
 const run = (state: ViewState, ...actions: ViewAction[]) => actions.reduce(reduceView, state);
@@ -37,5 +38,16 @@ describe('view state for daily use', () => {
     const view = run(initialView('dark', null), { type: 'filter', filter: { status: 'IN_REVIEW' } },
       { type: 'filter', filter: { workspace: 'shop', sort: 'oldest' } });
     assert.deepEqual([view.filter.status, view.filter.workspace, view.filter.sort, view.filter.plan], ['IN_REVIEW', 'shop', 'oldest', '']);
+  });
+
+  it('draws a page of each column\'s cards, a page more each time, and always as far as the selected card', () => {
+    const cards: Task[] = Array.from({ length: 250 }, (_, i) => ({ id: `task-${i}-x`, status: 'QUEUED' }));
+    assert.equal(drawn(cards, COLUMN_PAGE, null).length, COLUMN_PAGE);
+    assert.equal(drawn(cards.slice(0, 5), COLUMN_PAGE, null).length, 5);
+    assert.equal(drawn(cards, COLUMN_PAGE, 'task-180-x').length, 181); // j walked past the page
+    let view = run(initialView('dark', null), { type: 'column-more', column: 'todo' });
+    assert.deepEqual(view.columnLimits, { todo: 2 * COLUMN_PAGE });
+    view = run(view, { type: 'column-more', column: 'todo' }, { type: 'column-more', column: 'done' });
+    assert.deepEqual(view.columnLimits, { todo: 3 * COLUMN_PAGE, done: 2 * COLUMN_PAGE });
   });
 });

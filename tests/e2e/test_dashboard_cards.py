@@ -228,5 +228,9 @@ async def test_a_reload_of_a_5000_task_board_shows_its_first_screen_with_no_requ
     await expect(todo.locator(".card").first).to_be_in_viewport()
     await expect(page.locator('[data-column="done"] .card').first).to_be_in_viewport()
     await expect(page.get_by_test_id("count-todo")).to_contain_text("5000")
+    await expect(todo.locator(".card")).to_have_count(100)  # a page of cards drawn; the heading counts them all
+    await todo.get_by_test_id("column-more").click()
+    await expect(todo.locator(".card")).to_have_count(200)
+    await expect(todo.get_by_test_id("column-more")).to_have_text("Show 100 more (4800 not shown)")
     assert [path for path in requests if path.startswith("/admin/tasks")] == []
     assert len(requests) < 30, requests  # the page, its assets, the socket, the activity's past: none per card

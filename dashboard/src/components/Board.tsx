@@ -1,5 +1,6 @@
-import { COLUMNS, board } from '../board';
+import { COLUMN_PAGE, COLUMNS, board, drawn, type Column } from '../board';
 import { finishedCount, type LiveState } from '../state';
+import type { Task } from '../types';
 import type { ViewState } from '../view';
 import { Card } from './Card';
 import { isStalled } from '../inbox';
@@ -12,6 +13,18 @@ function LoadMore({ live }: { live: LiveState }) {
   return (
     <button class="load-more" onClick={() => void actions.loadMoreFinished()}>
       Load more finished{total !== null ? ` (${finishedCount(live)} of ${total})` : ''}
+    </button>
+  );
+}
+
+/** The end of a column that draws only its first cards: how many are left, and a page more. */
+function ShowMore({ column, cards, shown }: { column: Column['key']; cards: readonly Task[]; shown: number }) {
+  const actions = useActions();
+  const left = cards.length - shown;
+  if (left <= 0) return null;
+  return (
+    <button class="load-more" data-testid="column-more" onClick={() => actions.showMore(column)}>
+      Show {Math.min(left, COLUMN_PAGE)} more ({left} not shown)
     </button>
   );
 }
@@ -39,19 +52,24 @@ export function BoardView({ live, view }: { live: LiveState; view: ViewState }) 
     <>
       {live.synced && Object.keys(live.tasks).length === 0 && live.finished.total !== 0 && <EmptyBoard />}
       <section class="board" aria-label="Board">
-        {COLUMNS.map((column) => (
-          <div class={`column col-${column.key}`} key={column.key} data-column={column.key}>
-            <h2>{column.label} <span class="count">{columns[column.key].length}</span></h2>
-            <div class="cards">
-              {columns[column.key].map((task) => (
-                <Card key={task.id} task={task} tasks={live.tasks} now={view.now} selected={view.selected === task.id} disabled={disabled}
-                  answering={view.answering === task.id} stalled={isStalled(task, view.now, live.heard)} />
-              ))}
-              {live.synced && columns[column.key].length === 0 && <p class="empty muted">Nothing here</p>}
-              {column.key === 'done' && live.synced && <LoadMore live={live} />}
+        {COLUMNS.map((column) => {
+          const cards = columns[column.key];
+          const shown = drawn(cards, view.columnLimits[column.key] ?? COLUMN_PAGE, view.selected);
+          return (
+            <div class={`column col-${column.key}`} key={column.key} data-column={column.key}>
+              <h2>{column.label} <span class="count">{cards.length}</span></h2>
+              <div class="cards">
+                {shown.map((task) => (
+                  <Card key={task.id} task={task} tasks={live.tasks} now={view.now} selected={view.selected === task.id} disabled={disabled}
+                    answering={view.answering === task.id} stalled={isStalled(task, view.now, live.heard)} />
+                ))}
+                <ShowMore column={column.key} cards={cards} shown={shown.length} />
+                {live.synced && cards.length === 0 && <p class="empty muted">Nothing here</p>}
+                {column.key === 'done' && live.synced && <LoadMore live={live} />}
+              </div>
             </div>
-          </div>
-        ))}
+          );
+        })}
       </section>
     </>
   );
