@@ -4,12 +4,13 @@
 
 Each run starts a fresh `waaah serve` process on a random loopback port and times from the spawn to
 the first `200` from `GET /health` (polled every 2 ms), then to the first answer of an MCP
-`initialize` POSTed to `/mcp` right after (the MCP SDK loads once the server runs), then stops it
-(SIGTERM, by pid). Runs
-alternate between a fresh SQLite file (created and migrated by that start) and an existing one
-(migrated by an earlier start, holding `--tasks` tasks). `waaah --help` and `waaah list --help` are
-timed as whole processes. `--reference CMD` also times a server started by `CMD` (with `{port}` in
-it), e.g. the TypeScript reference, in the same alternation.
+`initialize` POSTed to `/mcp` right after (the MCP SDK loads on that request), then stops it
+(SIGTERM, by pid). It also reports the CPU the server (with its migration child) used until
+`/health`, steadier than the wall clock on a shared machine. Runs alternate between a fresh SQLite
+file (created and migrated by that start) and an existing one (migrated by an earlier start,
+holding `--tasks` tasks). `waaah --help`, `waaah list --help` and `waaah list` (against the server
+that seeded the existing file) are timed as whole processes. `--reference CMD` also times a server
+started by `CMD` (with `{port}` in it), e.g. the TypeScript reference, in the same alternation.
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ def serve_env(db: Path, home: Path, port: int) -> dict[str, str]:
             "WAAAH_DATABASE_URL": f"sqlite:///{db}", "WAAAH_HOME": str(home)}
 
 
-def seed(waaah: str, db: Path, home: Path, tasks: int) -> None:
-    """Migrate `db` by starting once, then add `tasks` tasks over REST."""
+def seed(waaah: str, db: Path, home: Path, tasks: int, runs: int) -> list[float]:
+    """Migrate `db` by starting once, then add `tasks` tasks over REST; returns `runs` timings of
+    `waaah list` against that server."""
     port = free_port()
     env = serve_env(db, home, port)
     proc = subprocess.Popen([waaah, "serve"], env=env, stdout=subprocess.DEVNULL)
@@ -111,14 +113,16 @@ def seed(waaah: str, db: Path, home: Path, tasks: int) -> None:
             request = urllib.request.Request(f"http://127.0.0.1:{port}/admin/enqueue", data=body, method="POST",
                                              headers={"X-API-Key": KEY, "Content-Type": "application/json"})
             urllib.request.urlopen(request, timeout=10).close()
+        cli_env = {**env, "WAAAH_SERVER_URL": f"http://127.0.0.1:{port}"}
+        return [time_command([waaah, "list"], cli_env) for _ in range(runs)]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(10)
 
 
-def time_command(argv: list[str]) -> float:
+def time_command(argv: list[str], env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     return time.perf_counter() - started
 
 
@@ -145,7 +149,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="waaah-startup-") as tmp:
         root = Path(tmp)
         existing = root / "existing.db"
-        seed(args.waaah, existing, root / "home", args.tasks)
+        results["waaah list (running server)"] = seed(args.waaah, existing, root / "home", args.tasks, args.runs)
         for run in range(args.runs):
             port = free_port()
             results["existing database"].append(time_until_healthy(
