@@ -17,7 +17,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from waaah.domain.agents import WaitingAgents, is_gone
+from waaah.domain.agents import AgentStatus, WaitingAgents, is_gone
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
 from waaah.domain.queue import DispatchOrder, Group, QueuedTasks
 from waaah.domain.records import Event
@@ -152,7 +152,10 @@ class Scheduler:
         now, window = self.hub.core.clock(), int(self.hub.settings.agent_offline_after * 1000)
         async with self.hub.store.read() as tx:
             agents = {author: await tx.get_agent(author) for author in authors}
-        return {author for author, agent in agents.items() if is_gone(agent, now, window)}
+        # OFFLINE as stored too: a sign-off moves lastSeen back by the window from its transaction's
+        # time, which may run a millisecond or two ahead of the clock read here
+        return {author for author, agent in agents.items()
+                if is_gone(agent, now, window) or (agent is not None and agent.status is AgentStatus.OFFLINE)}
 
     async def _expire_leases(self, report: Report) -> None:
         cutoff = self.hub.core.clock() - int(self.hub.settings.ack_timeout * 1000)

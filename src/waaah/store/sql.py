@@ -102,6 +102,7 @@ def _search(text: str, clause: str, params: dict[str, Any]) -> str:
 
 TASK_INSERT = _insert_sql("tasks", columns(Task))
 QUEUED_COLUMNS = ", ".join(columns(Queued))
+_DISPATCHABLE_NAMES = frozenset(s.value for s in DISPATCHABLE)
 AGENT_INSERT = _insert_sql("agents", columns(Agent))
 MESSAGE_INSERT = _insert_sql("task_messages", columns(Message))
 HISTORY_INSERT = _insert_sql("task_history", columns(HistoryEntry))
@@ -225,9 +226,11 @@ class SqlTx(HookRows):
         if not task_ids:
             return []
         params: dict[str, Any] = {}
-        ids, statuses = _in("i", list(task_ids), params), _in("s", [s.value for s in DISPATCHABLE], params)
-        sql = f"SELECT {QUEUED_COLUMNS} FROM tasks WHERE id IN {ids} AND status IN {statuses} AND deleted_at IS NULL"
-        return await self._all(Queued, sql, params)
+        # only the ids in SQL: given a status filter too, SQLite may read every queued task's index entry
+        sql = f"SELECT {QUEUED_COLUMNS}, deleted_at FROM tasks WHERE id IN {_in('i', list(task_ids), params)}"
+        rows = await self.conn.rows(sql, params)
+        return [from_row(Queued, row) for row in rows
+                if row.pop("deleted_at") is None and row["status"] in _DISPATCHABLE_NAMES]
 
     async def held_tasks(self, statuses: Collection[Status]) -> dict[str, list[str]]:
         """Every agent's tasks in `statuses` (assigned to it or reserved for it), oldest first: the
