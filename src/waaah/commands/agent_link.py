@@ -6,12 +6,45 @@ from __future__ import annotations
 import json
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from waaah.commands.client import Connection, ServerError, transport_error
 
+if TYPE_CHECKING:
+    import httpx
+
 READ_TIMEOUT = 330.0
 """Longer than the longest long poll (300 s)."""
+GATEWAY_DOWN = frozenset({502, 503, 504})
+"""What a proxy in front of the hub answers while the hub is down."""
+
+
+class HubUnreachable(ServerError):
+    """No answer from the hub: it refused or dropped the connection, or closed it before answering
+    (a restart, `kill -9`). A request cut this way may or may not have been applied."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def unreachable_reason(exc: httpx.HTTPError) -> str | None:
+    """In a few words, why `exc` means the hub is not there; None for any other failure (a read timeout:
+    the hub is there but did not answer in time)."""
+    import httpx
+
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return "cannot connect"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return "the connection closed before the answer"
+    return None
+
+
+def hub_error(exc: httpx.HTTPError, url: str) -> ServerError:
+    """The CLI's message for a transport failure, as HubUnreachable when the hub is not there."""
+    error = transport_error(exc, url)
+    reason = unreachable_reason(exc)
+    return error if reason is None else HubUnreachable(error.message, reason)
 
 
 @dataclass(frozen=True)
@@ -91,7 +124,10 @@ class LegacyLink:
         try:
             response = await self._http.post(f"/mcp/tools/{tool}", json=args)
         except httpx.HTTPError as exc:
-            raise transport_error(exc, self.conn.url) from None
+            raise hub_error(exc, self.conn.url) from None
+        if response.status_code in GATEWAY_DOWN:
+            raise HubUnreachable(f"{tool}: HTTP {response.status_code} from {self.conn.url}",
+                                 f"HTTP {response.status_code}")
         if response.status_code != 200:
             raise ServerError(f"{tool}: HTTP {response.status_code} {response.text[:200]}", response.status_code)
         body = response.json()

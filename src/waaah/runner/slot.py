@@ -48,7 +48,7 @@ class Slot:
     async def take(self, offer: JSON) -> None:
         task_id = str(offer["taskId"])
         try:
-            await self.hub.must("ack_task", taskId=task_id, agentId=self.agent_id)
+            await self.hub.ack(task_id, self.agent_id)
         except ToolFailed as exc:
             self.say(f"could not take {task_id}: {exc.message}")
             return
