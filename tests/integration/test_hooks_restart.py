@@ -72,3 +72,20 @@ def test_three_processes_on_postgres_deliver_each_event_once(tmp_path: Path, dat
         assert got == ids  # each once, in seq order (the order they were created in)
         for http in clients:
             http.close()
+
+
+@pytest.mark.postgres
+def test_a_hook_added_on_one_process_is_delivered_by_another(tmp_path: Path, database_url: str) -> None:
+    """The second process learns of the hook from its event alone: its slow tick never comes."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share a PostgreSQL database only")
+    env = {**ENV, "WAAAH_SCHEDULER_TICK": "3600"}
+    with receiving(Receiver(SECRET)) as receiver, cluster(tmp_path, database_url, API_KEY, 2, **env) as servers:
+        adder, other = client(servers[0].url), client(servers[1].url)
+        add_hook(adder, receiver.url)
+        adder.close()
+        servers[0].stop()
+        task_id = enqueue(other, "after the hook")
+        receiver.wait_seqs(1)
+        assert [d.body["entityId"] for d in receiver.deliveries] == [task_id]
+        other.close()

@@ -1,7 +1,10 @@
 """The delivery worker: drives every hook from the event log, after its cursor, in `seq` order.
 
-It wakes when the bus publishes (an event here or, through the tailer, in another process), when a
-retry falls due, and on a slow tick; it stops on `stop()`. Each hook is leased before it is drained
+It wakes when the bus publishes an event some hook may want (here or, through the tailer, from
+another process), when a retry falls due, and on a slow tick; it stops on `stop()`. Which hooks are
+live (not paused) it keeps in memory, from its last read and from the hooks' own events (added,
+resumed, paused, deleted: they reach the bus from every process), so with no live hook an event
+costs no read of the hooks. Each hook is leased before it is drained
 (a conditional update, so on a shared PostgreSQL database one process at a time sends its events);
 the cursor moves after each 2xx, so a crash between the answer and the cursor write sends that event
 again: at least once, the event's seq being the receiver's idempotency key.
@@ -16,12 +19,12 @@ import os
 import socket
 
 from waaah.bus import Bus
-from waaah.domain.records import random_suffix
+from waaah.domain.records import Event, random_suffix
 from waaah.doorbell import Doorbell
 from waaah.hooks.model import Hook, wants
 from waaah.hooks.sender import Sender, event_body
 from waaah.service import Hub
-from waaah.service.hooks import list_hooks
+from waaah.service.hooks import HOOK_DELETED, HOOK_STATUS, list_hooks
 
 log = logging.getLogger(__name__)
 PAGE = 200
@@ -42,15 +45,28 @@ class HookWorker:
         self.sender = Sender(hub.settings.hook_timeout)
         self._bell = Doorbell()
         self._draining: dict[str, asyncio.Task[None]] = {}
-        self._unsubscribe = hub.bus.subscribe(lambda _event: self._bell.ring())
+        self._live: set[str] = set()
+        """The ids of the hooks not paused, as last read or since told by their events."""
+        self._unsubscribe = hub.bus.subscribe(self._on_event)
 
     @property
     def bus(self) -> Bus:
         return self.hub.bus
 
+    def _on_event(self, event: Event) -> None:
+        """Ring for a hook's own event and for any event while a hook is live."""
+        if event.name == HOOK_STATUS and not event.payload.get("paused"):
+            self._live.add(event.entity_id)
+        elif event.name in (HOOK_STATUS, HOOK_DELETED):
+            self._live.discard(event.entity_id)
+        elif not self._live:
+            return
+        self._bell.ring()
+
     async def run_once(self) -> float:
         """Start draining every hook that has a backlog and may be leased; returns when to look again."""
         hooks, last_seq = await list_hooks(self.hub.store)
+        self._live = {hook.id for hook in hooks if not hook.paused}
         now = self.hub.core.clock()
         for hook in hooks:
             ready = not hook.paused and hook.cursor < last_seq and hook.next_attempt_at <= now
