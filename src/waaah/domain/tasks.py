@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import secrets
-import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from waaah.domain.lifecycle import TERMINAL, Actor, Status, allowed_actors, allowed_targets
+from waaah.domain.records import random_suffix
 from waaah.errors import IllegalTransition, ReviewRequired
 
 JSON = dict[str, Any]
@@ -19,7 +18,6 @@ REVIEWED_CAPABILITIES = frozenset({"code-writing", "test-writing"})
 MIN_DIFF_CHARS = 20
 FAILURE_REASON = r"^[a-z][a-z0-9_]{0,39}$"
 """A failure reason is a short token (`agent_exit`, `stalled`, `timeout`, `merge_conflict`, `cli_missing`)."""
-_BASE36 = string.digits + string.ascii_lowercase
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ class Task:
 
 def new_task_id(now_ms: int) -> str:
     """`task-<epoch ms>-<6 base36>`, as the reference's clients expect."""
-    return f"task-{now_ms}-" + "".join(secrets.choice(_BASE36) for _ in range(6))
+    return f"task-{now_ms}-{random_suffix(6)}"
 
 
 def needs_review(capabilities: Iterable[str], explicit: bool | None, mode: str) -> bool:
