@@ -6,12 +6,17 @@ appears once per matching pattern. A prompt is refused when any flag is critical
 ``WAAAH_PROMPT_FILTER`` is ``block`` (the default); the other flags are only worth a log line.
 
 The patterns are the TypeScript WAAAH's JavaScript regexes. To match exactly what they
-match, they are compiled with ``re.ASCII | re.IGNORECASE`` (JavaScript's ``\\b`` and its
-non-Unicode case folding are ASCII-only), and JavaScript's ``.`` is written as a class
-that, like JavaScript's dot, excludes the four line terminators.
+match, case-insensitively as JavaScript does without its ``u`` flag (only ASCII letters fold),
+the text's ASCII capitals are lowered once and the patterns, written in lower case, are
+compiled with ``re.ASCII`` (JavaScript's ``\\b`` is ASCII-only too); a match is quoted from
+the original text, the folding keeping every offset. That is what ``re.ASCII | re.IGNORECASE``
+would match, at about a fifth of the cost (23 case-insensitive searches of a 900-character
+prompt took ~120 µs). JavaScript's ``.`` is written as a class that, like JavaScript's dot,
+excludes the four line terminators.
 """
 
 import re
+import string
 from dataclasses import dataclass, field
 
 from waaah.errors import PromptBlocked
@@ -35,12 +40,15 @@ CRITICAL_FLAGS: frozenset[str] = frozenset(
 
 # JavaScript's "." : any character except \n, \r, U+2028 and U+2029.
 _JS_DOT = "[^\n\r\u2028\u2029]"
-_REGEX_FLAGS = re.ASCII | re.IGNORECASE
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def _rule(flag: str, source: str) -> tuple[re.Pattern[str], str]:
-    """Compile one pattern; ``<any>`` in ``source`` stands for JavaScript's dot."""
-    return re.compile(source.replace("<any>", _JS_DOT), _REGEX_FLAGS), flag
+    """Compile one pattern; ``<any>`` in ``source`` stands for JavaScript's dot. It must be written in
+    lower case: it is matched against the text with its ASCII capitals lowered."""
+    if source != source.lower():
+        raise ValueError(f"prompt filter pattern {source!r}: write it in lower case")
+    return re.compile(source.replace("<any>", _JS_DOT), re.ASCII), flag
 
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -105,10 +113,16 @@ class ScanResult:
 
 def scan_prompt(text: str) -> ScanResult:
     """Scan ``text`` and return its flags in pattern order, duplicates included."""
-    hits = tuple(Hit(flag, found.group(0)[:QUOTE_LIMIT]) for pattern, flag in _RULES
-                 if (found := pattern.search(text)) is not None)
+    folded = fold_ascii(text)
+    hits = tuple(Hit(flag, text[found.start():found.end()][:QUOTE_LIMIT]) for pattern, flag in _RULES
+                 if (found := pattern.search(folded)) is not None)
     flags = tuple(hit.flag for hit in hits)
     return ScanResult(allowed=CRITICAL_FLAGS.isdisjoint(flags), flags=flags, hits=hits)
+
+
+def fold_ascii(text: str) -> str:
+    """``text`` with A-Z lowered and every other character kept (``str.lower`` would fold more)."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
 def refusal(result: ScanResult) -> PromptBlocked:
