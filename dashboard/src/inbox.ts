@@ -13,7 +13,7 @@ export interface InboxItem {
  * of life: no move, edit, message or transcript entry. Ten minutes, the runner's own default
  * `--stall-timeout` (600 s): a task silent that long is one the runner would have killed. */
 export const STALL_MS = 10 * 60_000;
-const WORKING: readonly Status[] = ['ASSIGNED', 'IN_PROGRESS'];
+export const WORKING: readonly Status[] = ['ASSIGNED', 'IN_PROGRESS'];
 
 /** When the task was last heard from: the latest of its status change, its last change (`updatedAt`,
  * a card's `statusAt`), its last progress report (`lastProgressAt`, a card's `progressAt`: what a
@@ -50,6 +50,11 @@ export function inbox(tasks: Record<string, Task>, now = 0, heard: Record<string
     const reason = inboxReason(task, now, heard);
     if (reason) items.push({ task, reason });
   }
+  return inboxOrder(items, heard);
+}
+
+/** Sorts `items` in the inbox's order (a total order: the task id settles ties). */
+export function inboxOrder(items: InboxItem[], heard: Record<string, number> = {}): InboxItem[] {
   const since = (i: InboxItem) => (i.reason === 'stalled' ? lastHeard(i.task, heard) : i.task.updatedAt ?? i.task.completedAt ?? 0);
   return items.sort((a, b) => ORDER[a.reason] - ORDER[b.reason] || since(a) - since(b) || a.task.id.localeCompare(b.task.id));
 }

@@ -6,9 +6,10 @@ import { App } from './components/App';
 import { forgetKey, saveKey, takeKeyFromUrl } from './key';
 import { connect, type LiveConnection } from './live';
 import { pageFromPath, taskIdFromPath } from './router';
-import { board, boardOrder } from './board';
+import { boardOrder } from './board';
+import { selectBoard, selectInbox } from './derive';
 import { commandFor, moveSelection } from './keys';
-import { arrivals, inbox, tabTitle, REASON_TEXT, type InboxItem } from './inbox';
+import { arrivals, tabTitle, REASON_TEXT, type InboxItem } from './inbox';
 import { createStore } from './store';
 import { initialView, type Notifications, type Side, type Theme } from './view';
 import './styles.css';
@@ -77,7 +78,7 @@ store.subscribe(() => {
   const inputs = [live.tasks, view.now, live.heard];
   if (!live.synced || inputs.every((value, i) => value === waitingFor[i])) return;
   waitingFor = inputs;
-  const now = inbox(live.tasks, view.now, live.heard);
+  const now = selectInbox(live.tasks, view.now, live.heard);
   document.title = tabTitle(now.length);
   const fresh = waiting === null ? [] : arrivals(waiting, now);
   waiting = now;
@@ -148,7 +149,7 @@ window.addEventListener('keydown', (event) => {
   else if (command === 'help') void actions.dialog('keys');
   else if (command === 'open') { if (view.selected && live.tasks[view.selected]) actions.open(view.selected); }
   else if (view.page.kind === 'board') {
-    const next = moveSelection(boardOrder(board(live.tasks, view.filter)), view.selected, command === 'next' ? 1 : -1);
+    const next = moveSelection(boardOrder(selectBoard(live.tasks, view.filter)), view.selected, command === 'next' ? 1 : -1);
     actions.select(next);
     if (next) requestAnimationFrame(() => document.querySelector(`.card[data-task-id="${CSS.escape(next)}"]`)?.scrollIntoView({ block: 'nearest' }));
   }

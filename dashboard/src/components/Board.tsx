@@ -1,8 +1,9 @@
-import { COLUMN_PAGE, COLUMNS, board, drawn, type Column } from '../board';
-import { finishedCount, type LiveState } from '../state';
+import { COLUMN_PAGE, COLUMNS, drawn, type Column } from '../board';
+import { selectBoard, selectFinished } from '../derive';
+import type { LiveState } from '../state';
 import type { Task } from '../types';
 import type { ViewState } from '../view';
-import { Card } from './Card';
+import { BoardCard } from './Card';
 import { isStalled } from '../inbox';
 import { useActions } from './context';
 
@@ -12,7 +13,7 @@ function LoadMore({ live }: { live: LiveState }) {
   if (total !== null && offset >= total) return <p class="muted small">All {total} finished tasks loaded</p>;
   return (
     <button class="load-more" onClick={() => void actions.loadMoreFinished()}>
-      Load more finished{total !== null ? ` (${finishedCount(live)} of ${total})` : ''}
+      Load more finished{total !== null ? ` (${selectFinished(live.tasks)} of ${total})` : ''}
     </button>
   );
 }
@@ -27,6 +28,13 @@ function ShowMore({ column, cards, shown }: { column: Column['key']; cards: read
       Show {Math.min(left, COLUMN_PAGE)} more ({left} not shown)
     </button>
   );
+}
+
+/** How many of a task's dependencies are completed. */
+function depsDone(task: Task, tasks: LiveState['tasks']): number {
+  let done = 0;
+  for (const id of task.dependencies ?? []) if (tasks[id]?.status === 'COMPLETED') done++;
+  return done;
 }
 
 /** What to do on a board with nothing on it: connect an agent, send a task, or watch the demo. */
@@ -46,7 +54,7 @@ export function EmptyBoard() {
 }
 
 export function BoardView({ live, view }: { live: LiveState; view: ViewState }) {
-  const columns = board(live.tasks, view.filter);
+  const columns = selectBoard(live.tasks, view.filter);
   const disabled = view.busy || live.connection !== 'connected';
   return (
     <>
@@ -60,7 +68,7 @@ export function BoardView({ live, view }: { live: LiveState; view: ViewState }) 
               <h2>{column.label} <span class="count">{cards.length}</span></h2>
               <div class="cards">
                 {shown.map((task) => (
-                  <Card key={task.id} task={task} tasks={live.tasks} now={view.now} selected={view.selected === task.id} disabled={disabled}
+                  <BoardCard key={task.id} task={task} depsDone={depsDone(task, live.tasks)} now={view.now} selected={view.selected === task.id} disabled={disabled}
                     answering={view.answering === task.id} stalled={isStalled(task, view.now, live.heard)} />
                 ))}
                 <ShowMore column={column.key} cards={cards} shown={shown.length} />

@@ -1,3 +1,4 @@
+import { Component } from 'preact';
 import type { Task } from '../types';
 import { blockedText, capabilitiesOf, cardTitle, label, shortId } from './format';
 import { useActions } from './context';
@@ -16,7 +17,8 @@ function waits(task: Task): string {
 
 interface Props {
   task: Task;
-  tasks: Record<string, Task>;
+  /** How many of its dependencies are completed. */
+  depsDone: number;
   now: number;
   selected?: boolean;
   disabled?: boolean;
@@ -26,10 +28,9 @@ interface Props {
   stalled?: boolean;
 }
 
-export function Card({ task, tasks, now, selected = false, disabled = false, answering = false, stalled = false }: Props) {
+export function Card({ task, depsDone, now, selected = false, disabled = false, answering = false, stalled = false }: Props) {
   const actions = useActions();
   const deps = task.dependencies ?? [];
-  const open = deps.filter((d) => tasks[d]?.status !== 'COMPLETED').length;
   const caps = capabilitiesOf(task);
   const plan = planIdOf(task);
   return (
@@ -47,7 +48,7 @@ export function Card({ task, tasks, now, selected = false, disabled = false, ans
       <div class="card-meta">
         <span class="mono" title={task.id}>#{shortId(task.id)}</span>
         {task.assignedTo && <span class="agent-tag">@{task.assignedTo}</span>}
-        {deps.length > 0 && <span title="Dependencies completed">deps {deps.length - open}/{deps.length}</span>}
+        {deps.length > 0 && <span title="Dependencies completed">deps {depsDone}/{deps.length}</span>}
         {caps.length > 0 && <span class="caps">{caps.join(', ')}</span>}
       </div>
       {now > 0 && (
@@ -64,4 +65,22 @@ export function Card({ task, tasks, now, selected = false, disabled = false, ans
       <CardActions task={task} disabled={disabled} answering={answering} />
     </div>
   );
+}
+
+function sameProps(a: Props, b: Props): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Props>;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+/** A card drawn again only when one of its own props changed: an event about one task, or the activity
+ * feed arriving, leaves the other cards of the board as they are. */
+export class BoardCard extends Component<Props> {
+  shouldComponentUpdate(next: Props): boolean {
+    return !sameProps(this.props, next);
+  }
+
+  render(props: Props) {
+    return <Card {...props} />;
+  }
 }

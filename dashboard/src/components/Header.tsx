@@ -1,9 +1,7 @@
-import { COLUMNS, columnCount, countByStatus } from '../board';
-import { inbox } from '../inbox';
-import { plans } from '../plans';
+import { COLUMNS, columnCount } from '../board';
+import { selectCancelled, selectChoices, selectCounts, selectInbox, selectPlans } from '../derive';
 import { STATUSES } from '../types';
 import { viewerZone } from '../clock';
-import { filterChoices } from '../board';
 import { label } from './format';
 import type { LiveState } from '../state';
 import type { ViewState } from '../view';
@@ -20,10 +18,10 @@ export function ConnectionBadge({ live }: { live: LiveState }) {
 
 export function Header({ live, view }: { live: LiveState; view: ViewState }) {
   const actions = useActions();
-  const counts = countByStatus(live.tasks);
+  const counts = selectCounts(live.tasks);
   const agents = Object.values(live.agents);
   const online = agents.filter((a) => a.status !== 'OFFLINE').length;
-  const waiting = inbox(live.tasks, view.now, live.heard).length;
+  const waiting = selectInbox(live.tasks, view.now, live.heard).length;
   return (
     <header class="header">
       <button class="brand link" onClick={() => actions.openPage({ kind: 'board' })}>waaah</button>
@@ -55,7 +53,7 @@ export function Header({ live, view }: { live: LiveState; view: ViewState }) {
 /** A tab per plan on the board: each opens the plan's dependency graph. */
 function PlansNav({ live, view }: { live: LiveState; view: ViewState }) {
   const actions = useActions();
-  const names = plans(live.tasks);
+  const names = selectPlans(live.tasks);
   if (names.length === 0) return null;
   return (
     <nav class="plans-nav" aria-label="Plans">
@@ -84,9 +82,9 @@ const each = (values: readonly string[]) => values.map((v) => ({ value: v, text:
 export function FilterBar({ live, view }: { live: LiveState; view: ViewState }) {
   const actions = useActions();
   const { filter } = view;
-  const cancelled = Object.values(live.tasks).filter((t) => t.status === 'CANCELLED').length;
+  const cancelled = selectCancelled(live.tasks);
   const agent = filter.agentId ? live.agents[filter.agentId] : undefined;
-  const choices = filterChoices(live.tasks);
+  const choices = selectChoices(live.tasks);
   return (
     <div class="filter-bar" role="search">
       <input type="search" placeholder="Search title, id, agent… ( / )" aria-label="Search tasks" value={filter.text}
@@ -107,7 +105,7 @@ export function FilterBar({ live, view }: { live: LiveState; view: ViewState }) 
       <Choice name="Assignee" value={filter.agentId} all="Anyone"
         options={[...new Set([...choices.assignees, ...Object.keys(live.agents)])].sort().map((id) => ({ value: id, text: live.agents[id]?.displayName || id }))}
         set={(agentId) => actions.filter({ agentId })} />
-      <Choice name="Plan" value={filter.plan} all="All plans" options={each(plans(live.tasks))} set={(plan) => actions.filter({ plan })} />
+      <Choice name="Plan" value={filter.plan} all="All plans" options={each(selectPlans(live.tasks))} set={(plan) => actions.filter({ plan })} />
       <select aria-label="Sort" value={filter.sort}
         onChange={(e) => actions.filter({ sort: (e.currentTarget as HTMLSelectElement).value as ViewState['filter']['sort'] })}>
         <option value="">Board order</option>

@@ -1,4 +1,5 @@
-import { inbox, whyText, type InboxItem } from '../inbox';
+import { selectInbox } from '../derive';
+import { whyText, type InboxItem } from '../inbox';
 import type { LiveState } from '../state';
 import type { ViewState } from '../view';
 import { useActions } from './context';
@@ -37,7 +38,7 @@ function NotifyButton({ state }: { state: ViewState['notifications'] }) {
 
 /** What waits on the person, with the action each needs right there. */
 export function Inbox({ live, view }: { live: LiveState; view: ViewState }) {
-  const items = inbox(live.tasks, view.now, live.heard);
+  const items = selectInbox(live.tasks, view.now, live.heard);
   return (
     <section class="panel inbox" id="needs-you" aria-label="Needs you">
       <h2>Needs you <span class="count">{items.length}</span> <NotifyButton state={view.notifications} /></h2>

@@ -1,11 +1,11 @@
-import { mergeQueues } from '../checks';
+import { selectMergeQueues } from '../derive';
 import type { Task } from '../types';
 import { useActions } from './context';
 
 /** The merge queue per workspace, derived live from the cards: approved work waiting to merge or merging. */
 export function MergeQueuePanel({ tasks }: { tasks: Record<string, Task> }) {
   const actions = useActions();
-  const queues = mergeQueues(tasks);
+  const queues = selectMergeQueues(tasks);
   return (
     <section class="panel merge-queue" aria-label="Merge queue" data-testid="merge-queue">
       <h2>Merge queue</h2>

@@ -1,4 +1,5 @@
-import { planGraph, planIdOf, plans } from '../plans';
+import { planGraph, planIdOf } from '../plans';
+import { selectPlans } from '../derive';
 import type { LiveState } from '../state';
 import { excerpt } from './format';
 import { useActions } from './context';
@@ -31,7 +32,7 @@ export function PlanView({ name, live }: { name: string; live: LiveState }) {
         <span class="muted small">{graph.nodes.length} tasks</span>
         <select aria-label="Plan" value={name}
           onChange={(e) => actions.openPage({ kind: 'plan', name: (e.currentTarget as HTMLSelectElement).value })}>
-          {plans(live.tasks).map((p) => <option key={p} value={p}>{p}</option>)}
+          {selectPlans(live.tasks).map((p) => <option key={p} value={p}>{p}</option>)}
         </select>
       </div>
       {graph.nodes.length === 0 ? <p class="muted">{live.synced ? 'No task on the board belongs to this plan.' : 'Connecting…'}</p> : (
