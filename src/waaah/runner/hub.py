@@ -75,6 +75,7 @@ class HubClient:
             if mine is not None and mine.outage != self.outage.count:
                 checked("register_agent", await self._tools.call("register_agent", mine.args))
                 mine.outage = self.outage.count
+                self.outage.answered()  # now, not when the long poll ends
             return await self._tools.call("wait_for_prompt", {"agentId": agent_id, "timeout": timeout})
 
         return checked("wait_for_prompt", await self.outage.ride(poll)).json()

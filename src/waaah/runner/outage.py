@@ -31,7 +31,8 @@ def delay(failures: int, rng: Callable[[], float] = random.random) -> float:
 class Outage:
     """What the runner knows of the hub's reachability; every slot shares it."""
 
-    def __init__(self, url: str, say: Callable[[str], None] | None = None) -> None:
+    def __init__(self, url: str, say: Callable[[str], None] | None = None,
+                 pause: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.url = url
         self.reached = False
         """Whether the hub has answered this runner once."""
@@ -40,6 +41,7 @@ class Outage:
         self.reason: str | None = None
         """Why the hub is unreachable now; None while it answers."""
         self._say = say or (lambda text: print(text, flush=True))
+        self._pause = pause
 
     def lost(self, reason: str) -> None:
         if self.reason is None:
@@ -69,7 +71,7 @@ class Outage:
             except HubUnreachable as exc:
                 if not retry or not self.retries(exc):
                     raise
-                await asyncio.sleep(delay(failures))
+                await self._pause(delay(failures))
                 failures += 1
                 continue
             except CliError:
