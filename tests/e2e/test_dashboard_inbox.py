@@ -27,14 +27,14 @@ window.Notification = class extends Real {
 """
 
 
-HEADER_ROWS = """(() => {
-  const middles = [...document.querySelectorAll('.header > *')].map((e) => e.getBoundingClientRect())
+ROWS = """((selector) => {
+  const middles = [...document.querySelectorAll(selector)].map((e) => e.getBoundingClientRect())
     .filter((r) => r.width > 0).map((r) => r.top + r.height / 2).sort((a, b) => a - b);
   let lines = 0, last = -Infinity;
   for (const middle of middles) { if (middle - last > 8) lines++; last = middle; }
   return lines;
-})()"""
-"""How many lines the header's items take (the items of one line share their middle, within a few pixels)."""
+})"""
+"""How many lines the items under a selector take (the items of one line share their middle, within a few pixels)."""
 SIDE_SPILL = """(() => Math.max(...[...document.querySelectorAll('.side .panel')]
   .map((p) => p.scrollWidth - p.clientWidth)))()"""
 """How far the widest side panel's content reaches past the panel (it would scroll sideways or be cut)."""
@@ -115,9 +115,11 @@ async def test_the_board_at_each_width(browser: Browser, live: LiveServer, resul
     await page.screenshot(path=str(results_dir / f"dashboard-{width}.png"), full_page=True)
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
-    rows = await page.evaluate(HEADER_ROWS)
+    rows = await page.evaluate(ROWS, ".header > *")
+    filters = await page.evaluate(ROWS, ".filter-bar > *")
     if width >= 1440:
         assert rows == 1, f"the header takes {rows} lines at {width}px"
+        assert filters == 1, f"the filter bar takes {filters} lines at {width}px"
     spill = await page.evaluate(SIDE_SPILL)
     assert spill <= 0, f"the side panels are wider than their column by {spill}px at {width}px"
     answer = page.get_by_label("Needs you", exact=True).get_by_role("button", name="Answer")
