@@ -7,10 +7,11 @@ parameters that each backend adapts to its own style.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, Protocol, TypeVar
 
 from waaah.domain.agents import Agent, AgentStatus
@@ -77,6 +78,22 @@ def from_row(cls: type[R], row: Row) -> R:
 
 def _insert_sql(table: str, names: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+
+
+IN_CHUNK = 500
+"""At most this many values in one `IN (…)` list: a longer list is read a chunk at a time. SQLite looks
+a named parameter up by a linear scan, so one statement of n binds costs O(n²) to prepare (100,000 ids:
+tens of seconds), and its build limit on variables may be as low as 32,766 (999 before 3.32)."""
+
+
+async def chunked(values: Collection[Any]) -> AsyncIterator[list[Any]]:
+    """`values` a chunk (IN_CHUNK) at a time, serving the event loop between chunks: SQLite's reads
+    run on the loop's thread."""
+    items = list(values)
+    for start in range(0, len(items), IN_CHUNK):
+        if start:
+            await asyncio.sleep(0)
+        yield items[start:start + IN_CHUNK]
 
 
 def _in(prefix: str, values: Collection[Any], params: dict[str, Any]) -> str:
@@ -151,11 +168,12 @@ class SqlTx(HookRows):
         return await self._one(Task, "SELECT * FROM tasks WHERE id = :id", {"id": task_id})
 
     async def get_tasks(self, task_ids: Collection[str]) -> dict[str, Task]:
-        if not task_ids:
-            return {}
-        params: dict[str, Any] = {}
-        found = await self._all(Task, f"SELECT * FROM tasks WHERE id IN {_in('i', list(task_ids), params)}", params)
-        return {task.id: task for task in found}
+        found: dict[str, Task] = {}
+        async for chunk in chunked(task_ids):
+            params: dict[str, Any] = {}
+            sql = f"SELECT * FROM tasks WHERE id IN {_in('i', chunk, params)}"
+            found.update((task.id, task) for task in await self._all(Task, sql, params))
+        return found
 
     async def find_tasks(self, query: TaskQuery) -> tuple[list[Task], int]:
         where: list[str] = ["deleted_at IS NULL"]
@@ -223,14 +241,14 @@ class SqlTx(HookRows):
 
     async def queued_among(self, task_ids: Collection[str]) -> list[Queued]:
         """Those of `task_ids` that are live and dispatchable, as much as matching reads."""
-        if not task_ids:
-            return []
-        params: dict[str, Any] = {}
-        # only the ids in SQL: given a status filter too, SQLite may read every queued task's index entry
-        sql = f"SELECT {QUEUED_COLUMNS}, deleted_at FROM tasks WHERE id IN {_in('i', list(task_ids), params)}"
-        rows = await self.conn.rows(sql, params)
-        return [from_row(Queued, row) for row in rows
-                if row.pop("deleted_at") is None and row["status"] in _DISPATCHABLE_NAMES]
+        found: list[Queued] = []
+        async for chunk in chunked(task_ids):
+            params: dict[str, Any] = {}
+            # only the ids in SQL: given a status filter too, SQLite may read every queued task's index entry
+            sql = f"SELECT {QUEUED_COLUMNS}, deleted_at FROM tasks WHERE id IN {_in('i', chunk, params)}"
+            found += [from_row(Queued, row) for row in await self.conn.rows(sql, params)
+                      if row.pop("deleted_at") is None and row["status"] in _DISPATCHABLE_NAMES]
+        return found
 
     async def held_tasks(self, statuses: Collection[Status]) -> dict[str, list[str]]:
         """Every agent's tasks in `statuses` (assigned to it or reserved for it), oldest first: the
@@ -262,10 +280,11 @@ class SqlTx(HookRows):
 
     # --- messages, history, review comments ---------------------------------------------------
     async def _grouped(self, cls: type[R], sql: str, task_ids: Collection[str], order: str) -> dict[str, list[R]]:
+        """Each task's records in `order`; a task's records all come in its chunk's query."""
         grouped: dict[str, list[R]] = defaultdict(list)
-        if task_ids:
+        async for chunk in chunked(task_ids):
             params: dict[str, Any] = {}
-            query = f"{sql} WHERE task_id IN {_in('t', list(task_ids), params)} ORDER BY {order}"
+            query = f"{sql} WHERE task_id IN {_in('t', chunk, params)} ORDER BY {order}"
             for record in await self._all(cls, query, params):
                 grouped[record.task_id].append(record)  # type: ignore[attr-defined]
         return grouped
@@ -281,9 +300,9 @@ class SqlTx(HookRows):
         await self.conn.run(MESSAGE_INSERT, to_row(message))
 
     async def mark_read(self, message_ids: Sequence[str]) -> None:
-        if message_ids:
+        async for chunk in chunked(message_ids):
             params: dict[str, Any] = {}
-            await self.conn.run(f"UPDATE task_messages SET is_read = :yes WHERE id IN {_in('m', message_ids, params)}",
+            await self.conn.run(f"UPDATE task_messages SET is_read = :yes WHERE id IN {_in('m', chunk, params)}",
                                 {**params, "yes": True})
 
     async def insert_history(self, entry: HistoryEntry) -> None:
