@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import heapq
 from collections.abc import AsyncIterator, Collection, Sequence, Set
@@ -13,17 +14,34 @@ from waaah.domain.records import Event
 from waaah.domain.tasks import Task
 from waaah.domain.views import JSON, agent_json, review_comment_json, task_fields, task_json
 from waaah.service.core import need_task
-from waaah.store.base import Reader, Store, TaskQuery
+from waaah.store.base import Reader, Store, TaskQuery, chunked
 
 EVENT_PAGE_MAX = 1000
 REFERENCE_SYNC_FINISHED = {Status.COMPLETED: 50, Status.CANCELLED: 50}
 """Besides every active task, the reference's `sync:full` carries the newest 50 COMPLETED and 50 CANCELLED."""
+SYNC_PAGE = 500
+"""Tasks per read and per encoding step of the reference's `sync:full`: each a short stretch on the loop."""
 
 
 async def tasks_json(tx: Reader, tasks: Sequence[Task]) -> list[JSON]:
     ids = [t.id for t in tasks]
     messages, history = await tx.messages_for(ids), await tx.history_for(ids)
     return [task_json(t, messages.get(t.id, []), history.get(t.id, [])) for t in tasks]
+
+
+async def live_in(tx: Reader, statuses: Collection[Status], page: int) -> list[Task]:
+    """Every live task in `statuses`, newest first: each status read `page` tasks at a time along its
+    index range, the event loop served between pages."""
+    found: list[Task] = []
+    for status in sorted(statuses):
+        query = TaskQuery(statuses=[status], limit=page, counted=False)
+        while batch := (await tx.find_tasks(query))[0]:
+            found += batch
+            if len(batch) < page:
+                break
+            query = dataclasses.replace(query, after=(batch[-1].created_at, batch[-1].id))
+            await asyncio.sleep(0)
+    return sorted(found, key=lambda t: (t.created_at, t.id), reverse=True)
 
 
 async def agents_json(tx: Reader) -> list[JSON]:
@@ -139,13 +157,16 @@ class Queries:
 
     async def full_sync(self) -> tuple[int, list[JSON], list[JSON]]:
         """`sync:full` as the reference's clients read it: `(seq, tasks, agents)`, each task whole
-        (prompt, messages, history, response…): every active task, then the newest finished ones
-        (REFERENCE_SYNC_FINISHED). Read under the writers' lock, so it is exactly the state after `seq`."""
-        async with self.store.write() as tx:
-            found, _ = await tx.find_tasks(TaskQuery(statuses=ACTIVE, limit=None, counted=False))
+        (prompt, messages, history, response…): every active task, newest first, then the newest
+        finished ones (REFERENCE_SYNC_FINISHED). Read in one snapshot of the store, so it is exactly the
+        state after `seq` while writes go on, a page (SYNC_PAGE) at a time with the loop served between."""
+        async with self.store.snapshot() as tx:
+            seq = await tx.last_seq()
+            found = await live_in(tx, ACTIVE, SYNC_PAGE)
             for status, limit in REFERENCE_SYNC_FINISHED.items():
                 found += (await tx.find_tasks(TaskQuery(statuses=[status], limit=limit, counted=False)))[0]
-            return await tx.last_seq(), await tasks_json(tx, found), await agents_json(tx)
+            tasks = [task async for page in chunked(found, SYNC_PAGE) for task in await tasks_json(tx, page)]
+            return seq, tasks, await agents_json(tx)
 
     async def events_between(self, since: int, until: int, limit: int) -> list[Event] | None:
         """The events after `since` up to `until`, or None if some were pruned or there are over `limit`."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from waaah.domain.agents import Agent
 from waaah.domain.checks import Check
@@ -18,6 +19,19 @@ from waaah.store.hooks_sql import HookReader, HookWriter
 
 SEARCH_WINDOW = 10_000
 """A task search (`TaskQuery.search`) looks at the newest this many tasks its other filters select."""
+
+
+T = TypeVar("T")
+
+
+async def chunked(values: Collection[T], size: int) -> AsyncIterator[list[T]]:
+    """`values` `size` at a time, serving the event loop between chunks (SQLite's reads run on the
+    loop's thread): a long read in short stretches."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        if start:
+            await asyncio.sleep(0)
+        yield items[start:start + size]
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,9 @@ class Store(Protocol):
     url: str
 
     def read(self) -> AbstractAsyncContextManager[Reader]: ...
+    def snapshot(self) -> AbstractAsyncContextManager[Reader]:
+        """A read transaction whose reads all see one committed state (the same `last_seq` and rows)
+        while writers go on committing: for long reads that must match a seq, without the writers' lock."""
     def write(self) -> AbstractAsyncContextManager[Writer]: ...
     def notifications(self) -> AsyncIterator[int | None] | None:
         """Yields None once listening (what committed before was not notified: catch up), then, each

@@ -81,6 +81,13 @@ class PostgresStore:
             yield PostgresTx(PostgresConnection(raw))
 
     @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[SqlTx]:
+        """One REPEATABLE READ, READ ONLY transaction: every statement sees the snapshot its first took."""
+        async with (await self._pool()).connection() as raw, raw.transaction():
+            await raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield PostgresTx(PostgresConnection(raw))
+
+    @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
         async with (await self._pool()).connection() as raw, raw.transaction():
             conn = PostgresConnection(raw)

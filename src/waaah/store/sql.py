@@ -7,11 +7,10 @@ parameters that each backend adapts to its own style.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Protocol, TypeVar
 
 from waaah.domain.agents import Agent, AgentStatus
@@ -22,7 +21,7 @@ from waaah.domain.queue import Queued
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
-from waaah.store.base import SEARCH_WINDOW, TaskQuery
+from waaah.store.base import SEARCH_WINDOW, TaskQuery, chunked
 from waaah.store.hooks_sql import HookRows
 
 R = TypeVar("R")
@@ -84,16 +83,6 @@ IN_CHUNK = 500
 """At most this many values in one `IN (…)` list: a longer list is read a chunk at a time. SQLite looks
 a named parameter up by a linear scan, so one statement of n binds costs O(n²) to prepare (100,000 ids:
 tens of seconds), and its build limit on variables may be as low as 32,766 (999 before 3.32)."""
-
-
-async def chunked(values: Collection[Any]) -> AsyncIterator[list[Any]]:
-    """`values` a chunk (IN_CHUNK) at a time, serving the event loop between chunks: SQLite's reads
-    run on the loop's thread."""
-    items = list(values)
-    for start in range(0, len(items), IN_CHUNK):
-        if start:
-            await asyncio.sleep(0)
-        yield items[start:start + IN_CHUNK]
 
 
 def _in(prefix: str, values: Collection[Any], params: dict[str, Any]) -> str:
@@ -169,7 +158,7 @@ class SqlTx(HookRows):
 
     async def get_tasks(self, task_ids: Collection[str]) -> dict[str, Task]:
         found: dict[str, Task] = {}
-        async for chunk in chunked(task_ids):
+        async for chunk in chunked(task_ids, IN_CHUNK):
             params: dict[str, Any] = {}
             sql = f"SELECT * FROM tasks WHERE id IN {_in('i', chunk, params)}"
             found.update((task.id, task) for task in await self._all(Task, sql, params))
@@ -189,7 +178,8 @@ class SqlTx(HookRows):
         if query.after is not None and not query.dispatch_order:
             params["after_at"], params["after_id"] = query.after
             beyond = "<" if query.newest_first else ">"
-            where.append(f"(created_at {beyond} :after_at OR (created_at = :after_at AND id {beyond} :after_id))")
+            where.append(f"created_at {beyond}= :after_at "  # an index range, not a filter over the status's rows
+                         f"AND (created_at {beyond} :after_at OR (created_at = :after_at AND id {beyond} :after_id))")
         clause = " AND ".join(where)
         if query.dispatch_order:
             order = f"{PRIORITY_ORDER}, created_at, id"
@@ -242,7 +232,7 @@ class SqlTx(HookRows):
     async def queued_among(self, task_ids: Collection[str]) -> list[Queued]:
         """Those of `task_ids` that are live and dispatchable, as much as matching reads."""
         found: list[Queued] = []
-        async for chunk in chunked(task_ids):
+        async for chunk in chunked(task_ids, IN_CHUNK):
             params: dict[str, Any] = {}
             # only the ids in SQL: given a status filter too, SQLite may read every queued task's index entry
             sql = f"SELECT {QUEUED_COLUMNS}, deleted_at FROM tasks WHERE id IN {_in('i', chunk, params)}"
@@ -282,7 +272,7 @@ class SqlTx(HookRows):
     async def _grouped(self, cls: type[R], sql: str, task_ids: Collection[str], order: str) -> dict[str, list[R]]:
         """Each task's records in `order`; a task's records all come in its chunk's query."""
         grouped: dict[str, list[R]] = defaultdict(list)
-        async for chunk in chunked(task_ids):
+        async for chunk in chunked(task_ids, IN_CHUNK):
             params: dict[str, Any] = {}
             query = f"{sql} WHERE task_id IN {_in('t', chunk, params)} ORDER BY {order}"
             for record in await self._all(cls, query, params):
@@ -300,7 +290,7 @@ class SqlTx(HookRows):
         await self.conn.run(MESSAGE_INSERT, to_row(message))
 
     async def mark_read(self, message_ids: Sequence[str]) -> None:
-        async for chunk in chunked(message_ids):
+        async for chunk in chunked(message_ids, IN_CHUNK):
             params: dict[str, Any] = {}
             await self.conn.run(f"UPDATE task_messages SET is_read = :yes WHERE id IN {_in('m', chunk, params)}",
                                 {**params, "yes": True})

@@ -70,15 +70,31 @@ class SqliteStore:
         self._checkpoint: asyncio.Task[None] | None = None
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqlTx]:
+    async def _reader(self) -> AsyncIterator[sqlite3.Connection]:
         raw = self._readers.pop() if self._readers else _connect(self.path)
         try:
-            yield SqlTx(SqliteConnection(raw))
+            yield raw
         finally:
             if len(self._readers) < READERS:
                 self._readers.append(raw)
             else:
                 raw.close()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlTx]:
+        async with self._reader() as raw:
+            yield SqlTx(SqliteConnection(raw))
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[SqlTx]:
+        """One read transaction: in WAL mode it sees the database as of its first read, whatever
+        commits meanwhile, and blocks no writer."""
+        async with self._reader() as raw:
+            raw.execute("BEGIN")
+            try:
+                yield SqlTx(SqliteConnection(raw))
+            finally:
+                raw.execute("ROLLBACK")
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
