@@ -11,6 +11,7 @@ from waaah.domain.lifecycle import BUSY, RESERVED, Status
 from waaah.domain.records import HistoryEntry, Message, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.store import TaskQuery, open_store
+from waaah.store.sql import IN_CHUNK
 
 S = Status
 
@@ -79,6 +80,52 @@ async def test_messages_and_history_are_rows_in_order(store) -> None:
         messages = (await tx.messages_for(["t1"]))["t1"]
         assert [(m.content, m.is_read) for m in messages] == [("step 0", True), ("step 1", True), ("step 2", True)]
         assert [h.message for h in (await tx.history_for(["t1", "none"]))["t1"]] == ["h0", "h1", "h2"]
+
+
+async def test_reads_by_more_ids_than_one_statement_holds_return_what_one_statement_would(store) -> None:
+    """Past IN_CHUNK ids, tasks, messages and history are read a chunk at a time: every task's records
+    whole and in order, each once, whatever the ids' order, repeats or unknown ones."""
+    ids = [f"t{n:04d}" for n in range(2 * IN_CHUNK + 3)]
+    async with store.write() as tx:
+        for n, task_id in enumerate(ids):
+            await tx.insert_task(a_task(task_id, n, status=S.COMPLETED if n % 2 else S.QUEUED))
+            for k in range(n % 3):  # none, one or two of each; the second message is older than the first
+                await tx.insert_message(Message(f"m{n}-{k}", task_id, "agent", f"{task_id} {k}", 100 - k))
+                await tx.insert_history(HistoryEntry(task_id, 100 + k, "IN_PROGRESS", "ada", f"{task_id} h{k}"))
+        await tx.mark_read([f"m{n}-0" for n in range(len(ids))])
+    asked = [*reversed(ids), "missing", ids[-2], ids[1]]  # ids[-2] has records and comes in two chunks
+    async with store.read() as tx:
+        tasks = await tx.get_tasks(asked)
+        messages, history = await tx.messages_for(asked), await tx.history_for(asked)
+        queued = await tx.queued_among(asked)
+    assert sorted(tasks) == ids and all(tasks[i].id == i for i in ids)
+    assert sorted(q.id for q in queued) == ids[::2]
+    with_records = [(n, i) for n, i in enumerate(ids) if n % 3]
+    assert {i: [m.content for m in messages[i]] for _, i in with_records} == \
+        {i: [f"{i} {k}" for k in reversed(range(n % 3))] for n, i in with_records}
+    assert {i: [h.message for h in history[i]] for _, i in with_records} == \
+        {i: [f"{i} h{k}" for k in range(n % 3)] for n, i in with_records}
+    assert sum(map(len, messages.values())) == sum(n % 3 for n in range(len(ids)))
+
+
+async def test_a_snapshot_reads_one_state_while_writes_commit(store) -> None:
+    """A long read (the reference's sync:full) sees the rows and the seq of one moment; writers are not
+    held up by it, and a later read sees what they committed."""
+    async with store.write() as tx:
+        await tx.insert_task(a_task("before", 1))
+        await tx.append_event("task:created", "before", {}, 1)
+    async with store.snapshot() as snap:
+        seq = await snap.last_seq()
+        async with store.write() as tx:
+            await tx.insert_task(a_task("after", 2))
+            await tx.update_task("before", {"status": S.CANCELLED})
+            await tx.append_event("task:created", "after", {}, 2)
+        assert await snap.last_seq() == seq
+        assert (await snap.get_task("before")).status is S.QUEUED
+        assert await snap.get_tasks(["before", "after"]) == {"before": a_task("before", 1)}
+    async with store.read() as tx:
+        assert await tx.last_seq() == seq + 1
+        assert sorted(await tx.get_tasks(["before", "after"])) == ["after", "before"]
 
 
 async def test_agents_round_trip_and_list_by_last_seen(store) -> None:
