@@ -10,8 +10,9 @@ times the spawn to the first `200` from `/health`. Active tasks are half QUEUED 
 agent works in, half BLOCKED; finished ones 7/9 COMPLETED, 1/9 FAILED, 1/9 CANCELLED; one task in
 1,000 has "needle" in its title.
 
-Then, sequentially: connect → `sync:full` (`bench/realtime.py`'s syncfull: cold after a write, warm,
-its size);
+Then, sequentially: connect → `sync:full` (`bench/realtime.py`'s syncfull: the row form cold after a
+write and warm, its size; the object form a client without patterns gets, its time and size, with
+`/health` sampled meanwhile);
 `GET /admin/tasks` p50/p99 for the default list, `status=ACTIVE`, `status=COMPLETED`, a search that
 matches (`q=needle`) and one that does not; a task's detail p50/p99 (random ids); a found-work poll
 (`wait_for_prompt` by an agent whose workspace gets one new task each time: a scheduler pass over

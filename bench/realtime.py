@@ -22,7 +22,8 @@ syncfull    connect → sync:full time and size, with the seeded board: cold (fi
             write) and warm (served from the per-seq cache), for a client with patterns (as the
             dashboard: cards as rows under `taskFields`); its raw JSON size, its size on the wire for
             a client offering permessage-deflate (compressed only if the server has WAAAH_WS_DEFLATE
-            on), and the JSON size of the object form clients without patterns get.
+            on); and the object form clients without patterns get (every task whole, read from the
+            store each time): its time and JSON size, with GET /health sampled every 50 ms meanwhile.
 
 The clients are minimal Engine.IO v4 / Socket.IO v5 clients over `websockets` (the same frames
 socket.io-client sends with `transports: ["websocket"]`), so the client side costs little; clients
@@ -36,7 +37,7 @@ import asyncio
 import json
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -295,10 +296,38 @@ async def syncfull(url: str, key: str, runs: int = 20) -> dict[str, Any]:
                          "max_ms": round(max(times), 1)}
         listed = await http.get("/admin/tasks", params={"limit": 1})
     out["json_bytes"] = size  # the row form: what the dashboard (and any client with patterns) gets
-    out["json_bytes_without_patterns"] = (await once(None))[1]  # the object form, for the reference's clients
+    out["objects"] = await objects_form(url, key, once, max(1, min(runs, 3)))  # the reference's clients
+    out["json_bytes_without_patterns"] = out["objects"]["json_bytes"]
     out["tasks_in_db"] = int(listed.headers["X-Total-Count"])
     out["wire_bytes"] = await wire_size(url, key)  # as a browser sees it: deflate offered, the server decides
     return out
+
+
+async def objects_form(url: str, key: str, once: Callable[[list[str] | None], Awaitable[tuple[float, int]]],
+                       runs: int) -> dict[str, Any]:
+    """sync:full for a client without patterns (every task whole, read from the store on each call: no
+    cache), `runs` times in turn, while GET /health is sampled every 50 ms: how long the loop is held."""
+    times: list[float] = []
+    health: list[float] = []
+    done = asyncio.Event()
+
+    async def sample(http: Rest) -> None:
+        while not done.is_set():
+            t0 = time.perf_counter()
+            (await http.get("/health")).raise_for_status()
+            health.append((time.perf_counter() - t0) * 1000)
+            await asyncio.sleep(0.05)
+
+    async with Rest(url, key) as http:
+        sampler = asyncio.create_task(sample(http))
+        for _ in range(runs):
+            ms, size = await once(None)
+            times.append(ms)
+        done.set()
+        await sampler
+    return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "json_bytes": size,
+            "health_samples": len(health), "health_p50_ms": round(statistics.median(health), 1),
+            "health_max_ms": round(max(health), 1)}
 
 
 async def wire_size(url: str, key: str) -> int:

@@ -16,7 +16,8 @@ async def test_a_client_without_patterns_gets_every_active_task_whole_past_one_p
     first = await hub.tasks.create(NewTask(prompt="the task the others wait for"))
     blocked = [await hub.tasks.create(NewTask(prompt=f"after the first {i}", dependencies=(first.id,)))
                for i in range(20)]
-    queued = [await hub.tasks.create(NewTask(prompt=f"queued {i}")) for i in range(SYNC_PAGE + 10)]
+    queued = [await hub.tasks.create(NewTask(prompt=f"queued {i}", context={"n": i}, priority="high"))
+              for i in range(SYNC_PAGE + 10)]
     talked = queued[::50] + blocked[::10]
     for task in talked:
         await hub.tasks.comment(task.id, f"a word on {task.id}", None, None)

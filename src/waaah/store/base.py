@@ -25,9 +25,9 @@ T = TypeVar("T")
 
 
 async def chunked(values: Collection[T], size: int) -> AsyncIterator[list[T]]:
-    """The distinct `values`, `size` at a time (as `IN (…)` reads them), serving the event loop between
-    chunks (SQLite's reads run on the loop's thread): a long read in short stretches."""
-    items = list(dict.fromkeys(values))
+    """`values` `size` at a time, serving the event loop between chunks (SQLite's reads run on the
+    loop's thread): a long read in short stretches."""
+    items = list(values)
     for start in range(0, len(items), size):
         if start:
             await asyncio.sleep(0)

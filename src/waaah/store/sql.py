@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, Protocol, TypeVar
 
 from waaah.domain.agents import Agent, AgentStatus
@@ -83,6 +83,11 @@ IN_CHUNK = 500
 """At most this many values in one `IN (…)` list: a longer list is read a chunk at a time. SQLite looks
 a named parameter up by a linear scan, so one statement of n binds costs O(n²) to prepare (100,000 ids:
 tens of seconds), and its build limit on variables may be as low as 32,766 (999 before 3.32)."""
+
+
+def in_chunks(values: Collection[str]) -> AsyncIterator[list[str]]:
+    """The distinct `values` (as one `IN (…)` would take them), IN_CHUNK at a time."""
+    return chunked(list(dict.fromkeys(values)), IN_CHUNK)
 
 
 def _in(prefix: str, values: Collection[Any], params: dict[str, Any]) -> str:
@@ -158,7 +163,7 @@ class SqlTx(HookRows):
 
     async def get_tasks(self, task_ids: Collection[str]) -> dict[str, Task]:
         found: dict[str, Task] = {}
-        async for chunk in chunked(task_ids, IN_CHUNK):
+        async for chunk in in_chunks(task_ids):
             params: dict[str, Any] = {}
             sql = f"SELECT * FROM tasks WHERE id IN {_in('i', chunk, params)}"
             found.update((task.id, task) for task in await self._all(Task, sql, params))
@@ -232,7 +237,7 @@ class SqlTx(HookRows):
     async def queued_among(self, task_ids: Collection[str]) -> list[Queued]:
         """Those of `task_ids` that are live and dispatchable, as much as matching reads."""
         found: list[Queued] = []
-        async for chunk in chunked(task_ids, IN_CHUNK):
+        async for chunk in in_chunks(task_ids):
             params: dict[str, Any] = {}
             # only the ids in SQL: given a status filter too, SQLite may read every queued task's index entry
             sql = f"SELECT {QUEUED_COLUMNS}, deleted_at FROM tasks WHERE id IN {_in('i', chunk, params)}"
@@ -272,7 +277,7 @@ class SqlTx(HookRows):
     async def _grouped(self, cls: type[R], sql: str, task_ids: Collection[str], order: str) -> dict[str, list[R]]:
         """Each task's records in `order`; a task's records all come in its chunk's query."""
         grouped: dict[str, list[R]] = defaultdict(list)
-        async for chunk in chunked(task_ids, IN_CHUNK):
+        async for chunk in in_chunks(task_ids):
             params: dict[str, Any] = {}
             query = f"{sql} WHERE task_id IN {_in('t', chunk, params)} ORDER BY {order}"
             for record in await self._all(cls, query, params):
@@ -290,7 +295,7 @@ class SqlTx(HookRows):
         await self.conn.run(MESSAGE_INSERT, to_row(message))
 
     async def mark_read(self, message_ids: Sequence[str]) -> None:
-        async for chunk in chunked(message_ids, IN_CHUNK):
+        async for chunk in in_chunks(message_ids):
             params: dict[str, Any] = {}
             await self.conn.run(f"UPDATE task_messages SET is_read = :yes WHERE id IN {_in('m', chunk, params)}",
                                 {**params, "yes": True})
