@@ -21,6 +21,7 @@ from waaah.web.guard import Guard
 from waaah.web.hooks_api import router as hooks_router
 from waaah.web.hosts import mcp_security
 from waaah.web.hot import HotWrites
+from waaah.web.http_protocol import OneWriteHttp
 from waaah.web.pages import mount_pages
 from waaah.web.schemas import checked_input
 from waaah.web.throttle import KeyThrottle
@@ -74,6 +75,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
     # Engine.IO pings every socket itself (and drops the silent ones), so uvicorn's own websocket
     # keepalive would only add a timer per socket and a second ping. Access lines are logged at INFO,
     # below the level, but uvicorn would still format each request's client and path for them.
+    # Each response's head and body leave in one write (`waaah.web.http_protocol`).
     return {"host": settings.host, "port": settings.port, "log_level": "warning", "access_log": False,
+            "http": OneWriteHttp,
             "lifespan": "on", "timeout_graceful_shutdown": 3, "ws_per_message_deflate": settings.ws_deflate,
             "ws_ping_interval": None}
