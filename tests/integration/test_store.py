@@ -12,6 +12,7 @@ from waaah.domain.records import HistoryEntry, Message, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.store import TaskQuery, open_store
 from waaah.store.sql import IN_CHUNK
+from waaah.store.sqlite import SqliteTx
 
 S = Status
 
@@ -242,6 +243,18 @@ async def test_event_seq_is_gapless_survives_reopening_and_rolls_back_with_its_t
             assert await tx.last_seq() == 3
     finally:
         await reopened.close()
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "read-then-write"])
+async def test_events_count_alike_with_and_without_update_returning(store, monkeypatch, returning: bool) -> None:
+    monkeypatch.setattr(SqliteTx, "RETURNING", returning)  # False: what SQLite before 3.35 does
+    for count in (1, 3, 0, 2):  # transactions appending one, several and no events
+        async with store.write() as tx:
+            seqs = [(await tx.append_event("task:updated", "t1", {}, 1)).seq for _ in range(count)]
+            assert tx.newest_seq == (seqs[-1] if seqs else None)
+    async with store.read() as tx:
+        assert [e.seq for e in await tx.events_after(0, 10)] == [1, 2, 3, 4, 5, 6]
+        assert await tx.last_seq() == 6
 
 
 async def test_pruning_drops_old_events_but_keeps_the_newest(store) -> None:

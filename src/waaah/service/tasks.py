@@ -54,6 +54,10 @@ class NewTask:
     extra: JSON = field(default_factory=dict)
 
 
+_COPIED = tuple(f.name for f in dataclasses.fields(NewTask)
+                if f.name not in ("id", "workspace_id", "agent_hint", "capabilities", "requires_review"))
+"""The fields of a `NewTask` that a `Task` takes under the same name."""
+
 EDITABLE = ("prompt", "title", "priority", "to_agent_id", "to_workspace_id", "required_capabilities",
             "context", "workspace_context", "dependencies", "images", "requires_review", "verify")
 
@@ -91,9 +95,7 @@ class TaskOps:
         async def op(uow: UnitOfWork) -> Task:
             reason = dependency_block_reason(await dependency_statuses(uow.tx, spec.dependencies))
             now = uow.now
-            values = {f.name: getattr(spec, f.name) for f in dataclasses.fields(NewTask)}
-            for gone in ("id", "workspace_id", "agent_hint", "capabilities", "requires_review"):
-                values.pop(gone)
+            values = {name: getattr(spec, name) for name in _COPIED}
             task = Task(
                 id=spec.id or new_task_id(now), status=Status.BLOCKED if reason else Status.QUEUED,
                 created_at=now, updated_at=now, to_workspace_id=spec.workspace_id,

@@ -47,14 +47,32 @@ def columns(cls: type) -> list[str]:
     return [f.name for f in dataclasses.fields(cls) if f.name != "extra"]
 
 
+_LAYOUTS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _layout(cls: type) -> tuple[tuple[str, bool], ...]:
+    """A record type's columns, each with whether it holds JSON: worked out once per type."""
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        layout = _LAYOUTS[cls] = tuple((name, name in JSON_COLUMNS) for name in columns(cls))
+    return layout
+
+
+def _json(value: Any) -> str:
+    # an empty tuple is most list columns of most records; a tuple encodes as a list
+    return "[]" if value == () else json.dumps(value)
+
+
 def encode(name: str, value: Any) -> Any:
-    if name in JSON_COLUMNS and value is not None:
-        return json.dumps(list(value) if isinstance(value, tuple) else value)
-    return value
+    return _json(value) if name in JSON_COLUMNS and value is not None else value
 
 
 def to_row(record: Any) -> Row:
-    return {name: encode(name, getattr(record, name)) for name in columns(type(record))}
+    row: Row = {}
+    for name, is_json in _layout(type(record)):
+        value = getattr(record, name)
+        row[name] = _json(value) if is_json and value is not None else value
+    return row
 
 
 def from_row(cls: type[R], row: Row) -> R:
@@ -123,6 +141,7 @@ EVENT_INSERT = _insert_sql("events", columns(Event))
 CHECK_INSERT = _insert_sql("task_checks", columns(Check))
 TRANSCRIPT_COLUMNS = columns(TranscriptEntry)
 HISTORY_COLUMNS = ", ".join(columns(HistoryEntry))
+NEXT_SEQ = "UPDATE counters SET value = value + 1 WHERE name = 'event_seq' RETURNING value"
 PRIORITY_ORDER = "CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END"
 
 
@@ -135,9 +154,14 @@ class SqlTx(HookRows):
     (reserved, held). Given `ANALYZE`'s averages over a table of mostly finished tasks, SQLite's
     planner otherwise reads the whole table in `created_at` order to skip a sort of a few rows."""
 
+    RETURNING = True
+    """A transaction that did not start from the counter (`last_seq`) moves it and reads it at its
+    first event in one `UPDATE … RETURNING` (SQLite 3.35+); without it, a read then and a write at `flush`."""
+
     def __init__(self, conn: Connection, last_seq: int | None = None) -> None:
         self.conn = conn
         self._seq: int | None = last_seq
+        self._stored_seq = last_seq  # the counter as this transaction has written (or read) it
         self._seq_dirty = False
 
     async def _all(self, cls: type[R], sql: str, params: dict[str, Any] | None = None) -> list[R]:
@@ -405,9 +429,7 @@ class SqlTx(HookRows):
         return await self._all(Event, sql, {"seq": seq})
 
     async def append_event(self, name: str, entity_id: str, payload: dict[str, Any], now: int) -> Event:
-        if self._seq is None:
-            self._seq = await self.last_seq()
-        self._seq += 1
+        self._seq = await self._first_seq() if self._seq is None else self._seq + 1
         self._seq_dirty = True
         event = Event(seq=self._seq, name=name, entity_id=entity_id, payload=payload, created_at=now)
         await self.conn.run(EVENT_INSERT, to_row(event))
@@ -422,12 +444,20 @@ class SqlTx(HookRows):
         return await self.conn.run("DELETE FROM events WHERE created_at < :before AND seq < :last",
                                    {"before": before, "last": last})
 
+    async def _first_seq(self) -> int:
+        """The seq of this transaction's first event, read from the counter (and moved on, given RETURNING)."""
+        if self.RETURNING:
+            self._stored_seq = int(await self._value(NEXT_SEQ))
+            return self._stored_seq
+        self._stored_seq = await self.last_seq()
+        return self._stored_seq + 1
+
     @property
     def newest_seq(self) -> int | None:
         """The seq of the last event this transaction appended (None when it appended none)."""
         return self._seq if self._seq_dirty else None
 
     async def flush(self) -> None:
-        """Persist the sequence counter; called just before commit."""
-        if self._seq_dirty:
+        """Persist the sequence counter (when it is not yet where the events left it); called just before commit."""
+        if self._seq != self._stored_seq:
             await self.conn.run("UPDATE counters SET value = :v WHERE name = 'event_seq'", {"v": self._seq})

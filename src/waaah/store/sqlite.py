@@ -41,6 +41,10 @@ def _rows(cursor: sqlite3.Cursor) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+class SqliteTx(SqlTx):
+    RETURNING = sqlite3.sqlite_version_info >= (3, 35)
+
+
 class SqliteConnection:
     def __init__(self, raw: sqlite3.Connection) -> None:
         self.raw = raw
@@ -83,7 +87,7 @@ class SqliteStore:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlTx]:
         async with self._reader() as raw:
-            yield SqlTx(SqliteConnection(raw))
+            yield SqliteTx(SqliteConnection(raw))
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[SqlTx]:
@@ -92,7 +96,7 @@ class SqliteStore:
         async with self._reader() as raw:
             raw.execute("BEGIN")
             try:
-                yield SqlTx(SqliteConnection(raw))
+                yield SqliteTx(SqliteConnection(raw))
             finally:
                 raw.execute("ROLLBACK")
 
@@ -102,7 +106,7 @@ class SqliteStore:
             raw = self._writer_conn
             raw.execute("BEGIN IMMEDIATE")
             try:
-                tx = SqlTx(SqliteConnection(raw))
+                tx = SqliteTx(SqliteConnection(raw))
                 yield tx
                 await tx.flush()
             except BaseException:
