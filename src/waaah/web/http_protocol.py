@@ -7,7 +7,8 @@ event loop's next turn, for what follows; a body sent in the same turn (as every
 sends it) goes out with it in one write. A response whose body comes later (a long poll, a stream)
 has its head on the wire on the next turn, and its body as it comes. Bytes leave in the order they were
 written; closing the connection sends what waits first. Websocket upgrades and everything else of
-the connection use the real transport, untouched.
+the connection use the real transport, untouched. It reaches into uvicorn's protocol (the request
+cycle it makes per request), so pyproject.toml pins uvicorn to the minor version it is written for.
 """
 
 from __future__ import annotations
