@@ -359,10 +359,12 @@ def serve() -> None:
     """`waaah serve`, with the bus's publication times on GET /__bench/stamps (bench only)."""
     import uvicorn
 
+    from waaah import heap
     from waaah.config import load_settings
     from waaah.web.app import create_app, server_options
 
     settings = load_settings()
+    heap.FREEZE_AFTER_START = True  # as `waaah serve` does
     app = create_app(settings)
     stamps: dict[int, int] = {}
 

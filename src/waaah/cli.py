@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 
 from waaah import commands as operator_commands
+from waaah import heap
 from waaah.config import Settings, load_settings
 from waaah.errors import WaaahError
 
@@ -32,6 +33,7 @@ def serve(_: argparse.Namespace) -> int:
     if not is_loopback(settings.host):
         print(f"waaah: warning: listening on {settings.host}, reachable from other machines; anyone who can "
               "reach it needs only the key (put TLS in front: see docs/deployment.md)", file=sys.stderr, flush=True)
+    heap.FREEZE_AFTER_START = True
     uvicorn.run(create_app(settings), **server_options(settings))
     return 0
 

@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from waaah import heap
 from waaah.domain.json_limits import MAX_DEPTH, check_input
 from waaah.errors import BadRequest, NotFound
 from waaah.mcp.context import Caller, ToolResult
@@ -97,6 +98,7 @@ class McpHttp:
             return
         async with sdk.manager.run():
             loaded.set_result(sdk)
+            heap.settle()  # the SDK was the last big thing the server loads
             await stop.wait()
 
     async def _unload(self) -> None:
