@@ -13,6 +13,9 @@ import type { Theme, Filter, Page, Side, ViewState } from './view';
 export const AGENT_TASKS = 20;
 
 export const PAGE_SIZE = 50;
+/** A request that got no answer while the socket still looked up waits this long before it is shown as
+ *  an error: if the server went away, the socket learns it meanwhile and the offline banner says it. */
+const UNANSWERED_GRACE_MS = 1500;
 const MAX_PAGE = 1000; // the server's limit for one page
 
 export interface Session {
@@ -43,8 +46,12 @@ export function createActions(store: Store, api: Api, session: Session) {
       return result;
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) store.dispatch({ type: 'key:prompt', message: err.message });
-      else if (!(err instanceof ApiError) && store.get().live.connection === 'disconnected') return undefined; // the banner says it
-      else notify('error', err instanceof Error ? err.message : String(err));
+      else if (err instanceof ApiError) notify('error', err.message);
+      else {
+        const text = err instanceof Error ? err.message : String(err);
+        const shown = () => { if (store.get().live.connection !== 'disconnected') notify('error', text); };
+        if (store.get().live.connection !== 'disconnected') setTimeout(shown, UNANSWERED_GRACE_MS); // else the banner says it
+      }
       return undefined;
     } finally {
       store.dispatch({ type: 'busy', busy: false });

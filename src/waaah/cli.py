@@ -34,7 +34,10 @@ def serve(_: argparse.Namespace) -> int:
         print(f"waaah: warning: listening on {settings.host}, reachable from other machines; anyone who can "
               "reach it needs only the key (put TLS in front: see docs/deployment.md)", file=sys.stderr, flush=True)
     heap.FREEZE_AFTER_START = True
-    uvicorn.run(create_app(settings), **server_options(settings))
+    try:
+        uvicorn.run(create_app(settings), **server_options(settings))
+    finally:
+        heap.FREEZE_AFTER_START = False
     return 0
 
 

@@ -26,7 +26,7 @@ def test_waaah_serve_freezes_what_start_up_loaded(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.usefixtures("unfrozen")
-def test_an_embedded_app_leaves_the_collector_as_it_is() -> None:
-    assert heap.FREEZE_AFTER_START is False
+def test_an_embedded_app_leaves_the_collector_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(heap, "FREEZE_AFTER_START", False)
     heap.settle()
     assert gc.get_freeze_count() == 0
