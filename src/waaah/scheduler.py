@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 REFRESH_BATCH = 500
 LOAD_PAGE = 2_000
 PRUNE_EVERY_MS = 60_000
-_DISPATCHABLE_NAMES = {s.value for s in DISPATCHABLE}
 
 
 @dataclass
@@ -61,7 +60,7 @@ class Scheduler:
         payload = event.payload
         if event.name.startswith("task:") and event.name != "task:transcript":
             self._changed.add(event.entity_id)
-        if event.name.startswith("task:") and payload.get("status") in _DISPATCHABLE_NAMES:
+        if event.name.startswith("task:") and payload.get("status") in DISPATCHABLE:
             self.wake()
         elif event.name == "agent:status" and (payload.get("evictionRequested") or payload.get("pendingPrompts")):
             self.waiters.nudge(event.entity_id)

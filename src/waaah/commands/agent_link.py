@@ -40,6 +40,12 @@ def unreachable_reason(exc: httpx.HTTPError) -> str | None:
     return None
 
 
+def check_gateway(response: httpx.Response, what: str) -> None:
+    """HubUnreachable when a proxy in front of the hub answered for it (GATEWAY_DOWN)."""
+    if response.status_code in GATEWAY_DOWN:
+        raise HubUnreachable(f"{what}: HTTP {response.status_code}", f"HTTP {response.status_code}")
+
+
 def hub_error(exc: httpx.HTTPError, url: str) -> ServerError:
     """The CLI's message for a transport failure, as HubUnreachable when the hub is not there."""
     error = transport_error(exc, url)
@@ -125,9 +131,7 @@ class LegacyLink:
             response = await self._http.post(f"/mcp/tools/{tool}", json=args)
         except httpx.HTTPError as exc:
             raise hub_error(exc, self.conn.url) from None
-        if response.status_code in GATEWAY_DOWN:
-            raise HubUnreachable(f"{tool}: HTTP {response.status_code} from {self.conn.url}",
-                                 f"HTTP {response.status_code}")
+        check_gateway(response, f"{tool} at {self.conn.url}")
         if response.status_code != 200:
             raise ServerError(f"{tool}: HTTP {response.status_code} {response.text[:200]}", response.status_code)
         body = response.json()

@@ -9,15 +9,13 @@ from typing import Any
 
 import httpx
 
-from waaah.commands.agent_link import GATEWAY_DOWN, HubUnreachable, LegacyLink, ToolReply, hub_error
+from waaah.commands.agent_link import HubUnreachable, LegacyLink, ToolReply, check_gateway, hub_error
 from waaah.commands.client import Connection, ServerError, error_from_response
+from waaah.domain.lifecycle import HELD
 from waaah.runner.outage import Outage
 
 JSON = dict[str, Any]
 log = logging.getLogger("waaah.runner")
-
-
-HELD = ("ASSIGNED", "IN_PROGRESS")
 
 
 class ToolFailed(ServerError):
@@ -120,8 +118,7 @@ class HubClient:
                 response = await self._http.request(method, path, json=body, params=params)
             except httpx.HTTPError as exc:
                 raise hub_error(exc, self.conn.url) from None
-            if response.status_code in GATEWAY_DOWN:
-                raise HubUnreachable(f"{method} {path}: HTTP {response.status_code}", f"HTTP {response.status_code}")
+            check_gateway(response, f"{method} {path}")
             if response.status_code >= 400:
                 raise error_from_response(response, self.conn)
             return response.json()

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Collection, Sequence, Set
 from typing import Any
 
 from waaah.domain.eligibility import explain
-from waaah.domain.lifecycle import ACTIVE, BUSY, DISPATCHABLE, TERMINAL, Status
+from waaah.domain.lifecycle import ACTIVE, BUSY, TERMINAL, Status
 from waaah.domain.records import Event
 from waaah.domain.tasks import Task
 from waaah.domain.views import JSON, agent_json, review_comment_json, task_fields, task_json
@@ -110,13 +110,6 @@ class Queries:
                 left = None if left is None else left - len(batch)
 
         return total, pages()
-
-    async def dispatchable(self, limit: int | None, offset: int = 0) -> list[Task]:
-        async with self.store.read() as tx:
-            query = TaskQuery(statuses=DISPATCHABLE, limit=limit, offset=offset, dispatch_order=True,
-                              counted=False)
-            found, _ = await tx.find_tasks(query)
-            return found
 
     async def eligibility(self, task_id: str, waiting: Set[str]) -> JSON:
         async with self.store.read() as tx:

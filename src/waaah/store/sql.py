@@ -131,7 +131,6 @@ def _search(text: str, clause: str, params: dict[str, Any]) -> str:
 
 TASK_INSERT = _insert_sql("tasks", columns(Task))
 QUEUED_COLUMNS = ", ".join(columns(Queued))
-_DISPATCHABLE_NAMES = frozenset(s.value for s in DISPATCHABLE)
 AGENT_INSERT = _insert_sql("agents", columns(Agent))
 MESSAGE_INSERT = _insert_sql("task_messages", columns(Message))
 HISTORY_INSERT = _insert_sql("task_history", columns(HistoryEntry))
@@ -266,7 +265,7 @@ class SqlTx(HookRows):
             # only the ids in SQL: given a status filter too, SQLite may read every queued task's index entry
             sql = f"SELECT {QUEUED_COLUMNS}, deleted_at FROM tasks WHERE id IN {_in('i', chunk, params)}"
             found += [from_row(Queued, row) for row in await self.conn.rows(sql, params)
-                      if row.pop("deleted_at") is None and row["status"] in _DISPATCHABLE_NAMES]
+                      if row.pop("deleted_at") is None and row["status"] in DISPATCHABLE]
         return found
 
     async def held_tasks(self, statuses: Collection[Status]) -> dict[str, list[str]]:
