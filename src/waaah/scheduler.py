@@ -5,10 +5,11 @@ stop signal, and has `run_once()` for tests. Decisions are the pure `WaitingAgen
 the service.
 
 The dispatchable tasks are kept in `QueuedTasks`, loaded once when the loop starts (a page per read,
-the event loop free between pages) and kept in step by the bus: every task event marks its task,
-and a pass first re-reads the marked tasks (one query) before it offers only the groups of tasks
-some waiting agent could take. Its cost follows the waiting agents and the work they can take, not
-the backlog.
+the event loop free between pages) and kept in step by the bus. An event this process wrote carries
+its task (`Event.task`), which is taken as it is; an event from another process marks its task, and
+a pass first re-reads the marked tasks (one query). A pass then offers only the groups of tasks some
+waiting agent could take. Its cost follows the waiting agents and the work they can take, not the
+backlog.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 from waaah.domain.agents import AgentStatus, WaitingAgents, is_gone
 from waaah.domain.lifecycle import DISPATCHABLE, RESERVED
-from waaah.domain.queue import DispatchOrder, Group, QueuedTasks
+from waaah.domain.queue import DispatchOrder, Group, Queued, QueuedTasks
 from waaah.domain.records import Event
 from waaah.doorbell import Doorbell
 from waaah.service import Hub
@@ -50,7 +51,8 @@ class Scheduler:
         self._bell = Doorbell()
         self._last_prune = 0
         self.queue: QueuedTasks | None = None  # loaded by the first pass
-        self._changed: set[str] = set()
+        self._changed: set[str] = set()  # tasks to re-read
+        self._known: dict[str, Queued | None] = {}  # tasks as their latest events left them (None: not queued)
         self._unsubscribe = hub.bus.subscribe(self._on_event)
 
     def wake(self) -> None:
@@ -59,7 +61,14 @@ class Scheduler:
     def _on_event(self, event: Event) -> None:
         payload = event.payload
         if event.name.startswith("task:") and event.name != "task:transcript":
-            self._changed.add(event.entity_id)
+            task = event.task
+            if task is None:
+                self._changed.add(event.entity_id)
+                self._known.pop(event.entity_id, None)
+            else:
+                live = task.deleted_at is None and task.status in DISPATCHABLE
+                self._known[event.entity_id] = Queued.of(task) if live else None
+                self._changed.discard(event.entity_id)
         if event.name.startswith("task:") and payload.get("status") in DISPATCHABLE:
             self.wake()
         elif event.name == "agent:status" and (payload.get("evictionRequested") or payload.get("pendingPrompts")):
@@ -79,24 +88,27 @@ class Scheduler:
         """The index, loaded on first use, then brought up to date with the tasks events touched."""
         if self.queue is None:
             self.queue = await self._load()
-        while self._changed:
+        queue = self.queue
+        while self._changed or self._known:
+            known, self._known = self._known, {}
+            for task_id, queued in known.items():
+                _put(queue, task_id, queued)
+            if not self._changed:
+                break
             batch = [self._changed.pop() for _ in range(min(REFRESH_BATCH, len(self._changed)))]
             async with self.hub.store.read() as tx:
                 found = {queued.id: queued for queued in await tx.queued_among(batch)}
-            for task_id in batch:
-                queued = found.get(task_id)
-                if queued is not None:
-                    self.queue.add(queued)
-                else:
-                    self.queue.discard(task_id)
+            for task_id in batch:  # an event during the read is in `_known`: applied after this
+                _put(queue, task_id, found.get(task_id))
             if self._changed:
                 await asyncio.sleep(0)  # a burst of writes: let the requests waiting on the loop run
-        return self.queue
+        return queue
 
     async def _load(self) -> QueuedTasks:
         """Every dispatchable task, a page per read, the event loop free between pages. A task an
         event touches meanwhile is re-read after: events from the start of the load are kept."""
         self._changed.clear()
+        self._known.clear()
         queue = QueuedTasks()
         for status in sorted(DISPATCHABLE):
             after: tuple[int, str] | None = None
@@ -204,3 +216,10 @@ class Scheduler:
     def stop(self) -> None:
         self._bell.close()
         self._unsubscribe()
+
+
+def _put(queue: QueuedTasks, task_id: str, queued: Queued | None) -> None:
+    if queued is not None:
+        queue.add(queued)
+    else:
+        queue.discard(task_id)

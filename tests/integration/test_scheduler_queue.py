@@ -4,11 +4,15 @@ is looked at, however much else is queued, and the index follows every change to
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
 from waaah import scheduler as scheduler_module
+from waaah.bus import Bus
 from waaah.domain.lifecycle import Status
+from waaah.domain.queue import Queued, QueuedTasks
+from waaah.domain.records import Event
 from waaah.scheduler import Scheduler
 from waaah.service import Hub, NewTask
 from waaah.service.queries import Queries
@@ -113,4 +117,88 @@ async def test_passes_take_in_new_work_while_nobody_waits(hub: Hub) -> None:
     assert queue is not None and len(queue) == 2 and created[0].id not in queue
     await waiting(hub, waiters, "a1")
     assert (await scheduler.run_once(full=False)).reserved == [(created[1].id, "a1")]
+    scheduler.stop()
+
+
+def contents(queue: QueuedTasks | None, task_ids: list[str]) -> dict[str, Queued | None]:
+    assert queue is not None
+    return {task_id: queue.get(task_id) for task_id in task_ids}
+
+
+async def test_the_index_kept_by_events_matches_a_fresh_load_after_every_kind_of_change(hub: Hub) -> None:
+    """The index takes each task from its event (no read back); after creation, dependencies,
+    reservation, ack, review, approval, edits, cancel, retry, expiry and deletion it holds exactly
+    what a scheduler starting now would load."""
+    waiters = Waiters()
+    scheduler = Scheduler(hub, Queries(hub.store), waiters)
+    await scheduler.run_once(full=False)
+    agent = await hub.agents.register("a1", ("code-writing",), {"type": "local", "repoId": "repo"})
+    first = await hub.tasks.create(NewTask(prompt="first", capabilities=("code-writing",)))
+    after = await hub.tasks.create(NewTask(prompt="after first", dependencies=(first.id,)))
+    edited = await hub.tasks.create(NewTask(prompt="to edit"))
+    cancelled = await hub.tasks.create(NewTask(prompt="to cancel"))
+    retried = await hub.tasks.create(NewTask(prompt="to retry"))
+    deleted = await hub.tasks.create(NewTask(prompt="to delete"))
+    expired = await hub.tasks.create(NewTask(prompt="to expire"))
+    await hub.work.reserve(first.id, agent.id)
+    await hub.work.ack(first.id, agent.id)
+    await hub.work.respond(first.id, agent.id, Status.IN_REVIEW, "done", diff="+ a line of work\n" * 3)
+    await hub.tasks.approve(first.id)  # back to its author: APPROVED_QUEUED
+    await hub.tasks.edit(edited.id, {"priority": "critical", "required_capabilities": ("rust",)})
+    await hub.tasks.cancel(cancelled.id)
+    await hub.tasks.cancel(retried.id)
+    await hub.tasks.retry(retried.id)
+    await hub.tasks.delete(deleted.id)
+    await hub.work.reserve(expired.id, agent.id)
+    await hub.work.expire(expired.id, "given back")
+    await scheduler.run_once(full=False)
+    ids = [t.id for t in (first, after, edited, cancelled, retried, deleted, expired)]
+    fresh = Scheduler(hub, Queries(hub.store), Waiters())
+    await fresh.run_once(full=False)
+    kept = contents(scheduler.queue, ids)
+    assert kept == contents(fresh.queue, ids)
+    assert kept[first.id] is not None and kept[first.id].status is Status.APPROVED_QUEUED
+    assert kept[edited.id] is not None and kept[edited.id].required_capabilities == ("rust",)
+    assert kept[cancelled.id] is None and kept[deleted.id] is None and kept[after.id] is None
+    assert kept[retried.id] is not None and kept[expired.id] is not None
+    scheduler.stop()
+    fresh.stop()
+
+
+async def test_an_event_written_elsewhere_is_read_back(hub: Hub) -> None:
+    """Another process's events (as the PostgreSQL tailer publishes them) carry no task: the index
+    reads those tasks back."""
+    scheduler = Scheduler(hub, Queries(hub.store), Waiters())
+    await scheduler.run_once(full=False)
+    task = await hub.tasks.create(NewTask(prompt="queued here"))
+    await scheduler.run_once(full=False)
+    assert task.id in scheduler.queue  # type: ignore[operator]
+    elsewhere = Hub(hub.store, Bus(hub.bus.last_seq), hub.settings)
+    written: list[Event] = []
+    elsewhere.bus.subscribe(written.append)
+    await elsewhere.tasks.cancel(task.id)
+    hub.bus.publish([dataclasses.replace(e, task=None, body=None) for e in written])
+    await scheduler.run_once(full=False)
+    assert task.id not in scheduler.queue  # type: ignore[operator]
+    scheduler.stop()
+
+
+async def test_an_event_during_a_read_back_wins_over_what_the_read_found(
+        hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read back started before a later write of the same task must not put the older state back."""
+    scheduler = Scheduler(hub, Queries(hub.store), Waiters())
+    await scheduler.run_once(full=False)
+    task = await hub.tasks.create(NewTask(prompt="changes during the read"))
+    scheduler._changed.add(task.id)  # as an event from another process marks it
+    scheduler._known.pop(task.id, None)
+    read = SqlTx.queued_among
+
+    async def read_then_cancel(tx: SqlTx, task_ids: object) -> object:
+        found = await read(tx, task_ids)  # type: ignore[arg-type]
+        await hub.tasks.cancel(task.id)  # committed after the read saw the task queued
+        return found
+
+    monkeypatch.setattr(SqlTx, "queued_among", read_then_cancel)
+    await scheduler.run_once(full=False)
+    assert task.id not in scheduler.queue  # type: ignore[operator]
     scheduler.stop()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 JSON = dict[str, Any]
+NOT_STORED = {"stored": False}
+"""A record field's metadata when the field is no column: the store neither writes nor reads it."""
 _BASE36 = string.digits + string.ascii_lowercase
 
 
@@ -94,6 +97,11 @@ class Event:
     entity_id: str
     payload: JSON
     created_at: int
+    body: str | None = field(default=None, compare=False, repr=False, metadata=NOT_STORED)
+    """The payload as the store encoded it (compact JSON), when this process wrote the event."""
+    task: Any = field(default=None, compare=False, repr=False, metadata=NOT_STORED)
+    """For a task event this process wrote: the `Task` as the event's transaction left it, so a
+    subscriber need not read it back. Neither stored nor sent."""
 
     @property
     def scoped_name(self) -> str:
@@ -104,3 +112,10 @@ class Event:
     def wire_payload(self) -> JSON:
         """What clients receive: the payload with its `seq`."""
         return {**self.payload, "seq": self.seq}
+
+    def wire_body(self) -> str:
+        """`wire_payload()` as compact JSON; from `body` when the store kept it."""
+        if self.body is None or "seq" in self.payload:
+            return json.dumps(self.wire_payload(), separators=(",", ":"))
+        return ("{" if self.body == "{}" else self.body[:-1] + ",") + f'"seq":{self.seq}}}'
+

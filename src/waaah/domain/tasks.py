@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from waaah.domain.lifecycle import TERMINAL, Actor, Status, allowed_actors, allowed_targets
-from waaah.domain.records import random_suffix
+from waaah.domain.records import NOT_STORED, random_suffix
 from waaah.errors import IllegalTransition, ReviewRequired
 
 JSON = dict[str, Any]
@@ -61,7 +61,7 @@ class Task:
     """`{reason, at}` when a reviewer approved over the verification gate."""
     check_summary: JSON | None = None
     """The state of the latest check of each stage (`domain.checks.summary`), kept with the task."""
-    extra: JSON = field(default_factory=dict, compare=False)
+    extra: JSON = field(default_factory=dict, compare=False, metadata=NOT_STORED)
 
 
 def new_task_id(now_ms: int) -> str:

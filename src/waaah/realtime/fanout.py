@@ -21,6 +21,8 @@ from waaah.realtime.subscriptions import Matcher, matcher
 from waaah.realtime.wire import Outgoing
 
 Send = Callable[[str, Outgoing], Awaitable[None]]
+WriteNow = Callable[[str, Outgoing], bool]
+"""Writes a message to a socket at once and says True, or says False when it must be `Send`-ed."""
 History = Callable[[int, int, int], Awaitable[list[Event] | None]]
 WholeSync = Callable[[], Awaitable[tuple[int, list[Any], list[Any]]]]
 """Reads `(seq, tasks, agents)` with every task whole, exactly as of `seq`."""
@@ -74,7 +76,7 @@ class Encoded:
     def packet(self, scoped: bool) -> Outgoing:
         if scoped not in self._forms:
             if self._body is None:
-                self._body = encode(self.event.wire_payload())
+                self._body = self.event.wire_body()
             name = self.event.scoped_name if scoped else self.event.name
             self._forms[scoped] = message(name, self._body)
         return self._forms[scoped]
@@ -85,9 +87,11 @@ def _key(patterns: tuple[str, ...] | None) -> frozenset[str] | None:
 
 
 class Fanout:
-    def __init__(self, board: Board, send: Send, history: History, whole: WholeSync | None = None) -> None:
+    def __init__(self, board: Board, send: Send, history: History, whole: WholeSync | None = None,
+                 write_now: WriteNow | None = None) -> None:
         self.board = board
         self.send = send
+        self.write_now: WriteNow = write_now or (lambda _sid, _message: False)
         self.history = history
         self.whole = whole
         self.listeners: dict[str, Listener] = {}
@@ -139,7 +143,7 @@ class Fanout:
             await self.deliver(await self._inbox.get())
 
     async def deliver(self, event: Event) -> None:
-        encoded, seq, name = Encoded(event), event.seq, event.scoped_name
+        encoded, seq, name, write_now = Encoded(event), event.seq, event.scoped_name, self.write_now
         for group in list(self.groups.values()):
             if not group.match(name):
                 continue
@@ -149,7 +153,8 @@ class Fanout:
                     listener.pending.append((seq, packet))
                 elif seq > listener.last_seq:
                     listener.last_seq = seq
-                    await self.send(listener.eio_sid, packet)
+                    if not write_now(listener.eio_sid, packet):  # most sockets, without a coroutine each
+                        await self.send(listener.eio_sid, packet)
 
     # --- sync: snapshot or replay, then live -------------------------------------------------------
     async def emit(self, listener: Listener, name: str, data: Any) -> None:

@@ -57,14 +57,20 @@ class Wire:
         self.queued = 0  # messages that went through Engine.IO
         engine._async = {**engine._async, "websocket": functools.partial(_Registered, wire=self)}
 
-    async def send(self, eio_sid: str, message: Outgoing) -> None:
+    def write_now(self, eio_sid: str, message: Outgoing) -> bool:
+        """Write `message` to the socket's transport now if that is safe (see the module); False if
+        it must go through Engine.IO (`send`)."""
         ws = self.sockets.get(eio_sid)
-        if ws is not None and ws.writable_now():
-            ws.protocol.transport.write(message.frame)
-            self.direct += 1
-            return
-        self.queued += 1
-        await self.engine.send_packet(eio_sid, message.packet)
+        if ws is None or not ws.writable_now():
+            return False
+        ws.protocol.transport.write(message.frame)
+        self.direct += 1
+        return True
+
+    async def send(self, eio_sid: str, message: Outgoing) -> None:
+        if not self.write_now(eio_sid, message):
+            self.queued += 1
+            await self.engine.send_packet(eio_sid, message.packet)
 
 
 class _Registered(WebSocket):  # type: ignore[misc]
@@ -104,8 +110,8 @@ class _Registered(WebSocket):  # type: ignore[misc]
     def writable_now(self) -> bool:
         """Nothing of Engine.IO's in flight for this socket, and a plain, open, unpaused websocket."""
         socket, protocol = self.socket, self.protocol
-        queue = socket.queue
-        return (self.sending == 0 and queue.empty() and getattr(queue, "_unfinished_tasks", 1) == 0
+        # no packet queued or being written: every put is counted until its writer is done with it
+        return (self.sending == 0 and getattr(socket.queue, "_unfinished_tasks", 1) == 0
                 and socket.upgraded and not socket.upgrading and not socket.closed
                 and protocol.conn.state is State.OPEN and not protocol.conn.extensions
                 and protocol.writable.is_set() and not protocol.transport.is_closing())

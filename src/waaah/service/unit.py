@@ -29,7 +29,7 @@ AGENT_STATUS = "agent:status"
 
 def _column_changes(old: Any, new: Any) -> dict[str, Any]:
     return {f.name: getattr(new, f.name) for f in dataclasses.fields(new)
-            if f.name != "extra" and getattr(old, f.name) != getattr(new, f.name)}
+            if f.metadata.get("stored", True) and getattr(old, f.name) != getattr(new, f.name)}
 
 
 class UnitOfWork:
@@ -41,15 +41,17 @@ class UnitOfWork:
         self.offline_after_ms = offline_after_ms
         self.events: list[Event] = []
 
-    async def _append(self, name: str, entity_id: str, payload: dict[str, Any]) -> None:
-        self.events.append(await self.tx.append_event(name, entity_id, payload, self.now))
+    async def _append(self, name: str, entity_id: str, payload: dict[str, Any], task: Task | None = None) -> None:
+        """Append an event; a task event carries the task as this transaction leaves it (`Event.task`)."""
+        event = await self.tx.append_event(name, entity_id, payload, self.now)
+        self.events.append(event if task is None else dataclasses.replace(event, task=task))
 
     # --- tasks -------------------------------------------------------------------------------
     async def create_task(self, task: Task, note: str | None = None) -> None:
         await self.tx.insert_task(task)
         entry = HistoryEntry(task.id, self.now, task.status.value, None, note or "Created")
         await self.tx.insert_history(entry)
-        await self._append(TASK_CREATED, task.id, {**task_json(task, (), [entry])})
+        await self._append(TASK_CREATED, task.id, {**task_json(task, (), [entry])}, task)
         await self._refresh_agents(task)
 
     async def save_task(self, old: Task, new: Task, note: str | None = None,
@@ -67,7 +69,7 @@ class UnitOfWork:
             await self.tx.insert_message(message)
             payload["messages"] = await self._messages(new.id)
         if payload:
-            await self._append(TASK_UPDATED, new.id, {"id": new.id, **payload})
+            await self._append(TASK_UPDATED, new.id, {"id": new.id, **payload}, new)
         await self._refresh_agents(old, new)
 
     async def add_message(self, task: Task, message: Message) -> None:
@@ -81,7 +83,7 @@ class UnitOfWork:
 
     async def delete_task(self, task: Task) -> None:
         await self.tx.update_task(task.id, {"deleted_at": self.now})
-        await self._append(TASK_DELETED, task.id, {"id": task.id})
+        await self._append(TASK_DELETED, task.id, {"id": task.id}, dataclasses.replace(task, deleted_at=self.now))
 
     async def add_review_comment(self, task: Task, comment: ReviewComment) -> None:
         await self.tx.insert_review_comment(comment)

@@ -44,7 +44,7 @@ class Connection(Protocol):
 
 
 def columns(cls: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls) if f.name != "extra"]
+    return [f.name for f in dataclasses.fields(cls) if f.metadata.get("stored", True)]
 
 
 _LAYOUTS: dict[type, tuple[tuple[str, bool], ...]] = {}
@@ -60,7 +60,7 @@ def _layout(cls: type) -> tuple[tuple[str, bool], ...]:
 
 def _json(value: Any) -> str:
     # an empty tuple is most list columns of most records; a tuple encodes as a list
-    return "[]" if value == () else json.dumps(value)
+    return "[]" if value == () else json.dumps(value, separators=(",", ":"))
 
 
 def encode(name: str, value: Any) -> Any:
@@ -430,9 +430,10 @@ class SqlTx(HookRows):
     async def append_event(self, name: str, entity_id: str, payload: dict[str, Any], now: int) -> Event:
         self._seq = await self._first_seq() if self._seq is None else self._seq + 1
         self._seq_dirty = True
-        event = Event(seq=self._seq, name=name, entity_id=entity_id, payload=payload, created_at=now)
-        await self.conn.run(EVENT_INSERT, to_row(event))
-        return event
+        body = _json(payload)
+        await self.conn.run(EVENT_INSERT, {"seq": self._seq, "name": name, "entity_id": entity_id,
+                                           "payload": body, "created_at": now})
+        return Event(seq=self._seq, name=name, entity_id=entity_id, payload=payload, created_at=now, body=body)
 
     async def prune_events(self, before: int) -> int:
         """Drop events older than `before` (ms), always keeping the newest one and every event a

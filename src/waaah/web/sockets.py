@@ -116,7 +116,8 @@ class Channel:
         """Load the board from a consistent read, follow the bus, deliver until the app stops."""
         bus, bell = runtime.hub.bus, Doorbell()
         board = Board(self.settings.sync_finished_limit, bell.ring)
-        fanout = Fanout(board, self.wire.send, runtime.queries.events_between, runtime.queries.full_sync)
+        fanout = Fanout(board, self.wire.send, runtime.queries.events_between, runtime.queries.full_sync,
+                        self.wire.write_now)
         unsubscribe = [bus.subscribe(board.apply), bus.subscribe(fanout.publish)]
         delivery = asyncio.create_task(fanout.run(), name="waaah-socket-delivery")
         refill = asyncio.create_task(keep_filled(board, runtime.queries.board_refill, bell),
