@@ -12,7 +12,6 @@ from waaah.domain.records import HistoryEntry, Message, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.store import TaskQuery, open_store
 from waaah.store.sql import IN_CHUNK
-from waaah.store.sqlite import SqliteTx
 
 S = Status
 
@@ -245,16 +244,32 @@ async def test_event_seq_is_gapless_survives_reopening_and_rolls_back_with_its_t
         await reopened.close()
 
 
-@pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "read-then-write"])
-async def test_events_count_alike_with_and_without_update_returning(store, monkeypatch, returning: bool) -> None:
-    monkeypatch.setattr(SqliteTx, "RETURNING", returning)  # False: what SQLite before 3.35 does
-    for count in (1, 3, 0, 2):  # transactions appending one, several and no events
+async def test_events_are_numbered_one_by_one_across_transactions_and_stores_of_one_file(database_url) -> None:
+    """Two stores on one database (two processes on one SQLite file, or on one PostgreSQL) number
+    their events on from each other's, whatever each transaction appends."""
+    first, second = open_store(database_url), open_store(database_url)
+    try:
+        for store, count in ((first, 1), (first, 3), (second, 2), (first, 0), (first, 2), (second, 1)):
+            async with store.write() as tx:
+                seqs = [(await tx.append_event("task:updated", "t1", {}, 1)).seq for _ in range(count)]
+                assert tx.newest_seq == (seqs[-1] if seqs else None)
+        async with first.read() as tx:
+            assert [e.seq for e in await tx.events_after(0, 20)] == list(range(1, 10))
+            assert await tx.last_seq() == 9
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_rolled_back_write_numbers_nothing(store) -> None:
+    with pytest.raises(RuntimeError):
         async with store.write() as tx:
-            seqs = [(await tx.append_event("task:updated", "t1", {}, 1)).seq for _ in range(count)]
-            assert tx.newest_seq == (seqs[-1] if seqs else None)
+            await tx.append_event("task:updated", "t1", {}, 1)
+            raise RuntimeError("the operation failed")
+    async with store.write() as tx:
+        assert (await tx.append_event("task:updated", "t1", {}, 2)).seq == 1
     async with store.read() as tx:
-        assert [e.seq for e in await tx.events_after(0, 10)] == [1, 2, 3, 4, 5, 6]
-        assert await tx.last_seq() == 6
+        assert await tx.last_seq() == 1
 
 
 async def test_pruning_drops_old_events_but_keeps_the_newest(store) -> None:

@@ -140,7 +140,6 @@ EVENT_INSERT = _insert_sql("events", columns(Event))
 CHECK_INSERT = _insert_sql("task_checks", columns(Check))
 TRANSCRIPT_COLUMNS = columns(TranscriptEntry)
 HISTORY_COLUMNS = ", ".join(columns(HistoryEntry))
-NEXT_SEQ = "UPDATE counters SET value = value + 1 WHERE name = 'event_seq' RETURNING value"
 PRIORITY_ORDER = "CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END"
 
 
@@ -153,9 +152,9 @@ class SqlTx(HookRows):
     (reserved, held). Given `ANALYZE`'s averages over a table of mostly finished tasks, SQLite's
     planner otherwise reads the whole table in `created_at` order to skip a sort of a few rows."""
 
-    RETURNING = True
-    """A transaction that did not start from the counter (`last_seq`) moves it and reads it at its
-    first event in one `UPDATE … RETURNING` (SQLite 3.35+); without it, a read then and a write at `flush`."""
+    COUNTER = True
+    """The newest seq is kept in the `counters` row, which a writer locks first (PostgreSQL: the lock
+    orders the writers of every process) and moves at `flush`."""
 
     def __init__(self, conn: Connection, last_seq: int | None = None) -> None:
         self.conn = conn
@@ -445,10 +444,7 @@ class SqlTx(HookRows):
                                    {"before": before, "last": last})
 
     async def _first_seq(self) -> int:
-        """The seq of this transaction's first event, read from the counter (and moved on, given RETURNING)."""
-        if self.RETURNING:
-            self._stored_seq = int(await self._value(NEXT_SEQ))
-            return self._stored_seq
+        """The seq of this transaction's first event, when it did not start from `last_seq`."""
         self._stored_seq = await self.last_seq()
         return self._stored_seq + 1
 
@@ -459,5 +455,5 @@ class SqlTx(HookRows):
 
     async def flush(self) -> None:
         """Persist the sequence counter (when it is not yet where the events left it); called just before commit."""
-        if self._seq != self._stored_seq:
+        if self.COUNTER and self._seq != self._stored_seq:
             await self.conn.run("UPDATE counters SET value = :v WHERE name = 'event_seq'", {"v": self._seq})

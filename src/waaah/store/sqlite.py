@@ -41,8 +41,19 @@ def _rows(cursor: sqlite3.Cursor) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+NEWEST_SEQ = ("SELECT MAX(COALESCE((SELECT MAX(seq) FROM events), 0), "
+              "COALESCE((SELECT value FROM counters WHERE name = 'event_seq'), 0))")
+"""The log's newest seq: its largest rowid (pruning keeps the newest event), or the `counters` row
+where a database last written by an older version keeps it."""
+
+
 class SqliteTx(SqlTx):
-    RETURNING = sqlite3.sqlite_version_info >= (3, 35)
+    COUNTER = False
+    """SQLite has one writer at a time, and the store numbers events itself (`SqliteStore.write`):
+    a write moves no counter row, one statement and one page fewer per transaction."""
+
+    async def last_seq(self) -> int:
+        return int(await self._value(NEWEST_SEQ) or 0)
 
 
 class SqliteConnection:
@@ -72,6 +83,8 @@ class SqliteStore:
         self._readers: list[sqlite3.Connection] = []
         self._commits = 0
         self._checkpoint: asyncio.Task[None] | None = None
+        self._seq = 0  # the newest seq, as of `_version`
+        self._version: int | None = None  # the writer's `PRAGMA data_version` when `_seq` was read
 
     @asynccontextmanager
     async def _reader(self) -> AsyncIterator[sqlite3.Connection]:
@@ -100,19 +113,29 @@ class SqliteStore:
             finally:
                 raw.execute("ROLLBACK")
 
+    def _newest_seq(self, raw: sqlite3.Connection) -> int:
+        """The newest seq, inside the write lock: read again only when another connection (another
+        process on the same file) has committed since it was last read."""
+        version = raw.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:
+            self._seq, self._version = int(raw.execute(NEWEST_SEQ).fetchone()[0] or 0), version
+        return self._seq
+
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
         async with self._writer:
             raw = self._writer_conn
             raw.execute("BEGIN IMMEDIATE")
             try:
-                tx = SqliteTx(SqliteConnection(raw))
+                tx = SqliteTx(SqliteConnection(raw), last_seq=self._newest_seq(raw))
                 yield tx
                 await tx.flush()
             except BaseException:
                 raw.execute("ROLLBACK")
                 raise
             raw.execute("COMMIT")
+            if tx.newest_seq is not None:  # this connection's own commit leaves data_version as it was
+                self._seq = tx.newest_seq
             self._commits += 1
             if self._commits % CHECKPOINT_EVERY == 0 and (self._checkpoint is None or self._checkpoint.done()):
                 self._checkpoint = asyncio.create_task(asyncio.to_thread(self._run_checkpoint))
