@@ -29,6 +29,9 @@ from waaah.waiters import Waiters
 
 log = logging.getLogger(__name__)
 REFRESH_BATCH = 500
+KNOWN_BATCH = 100
+"""With no agent waiting, a pass is rung once this many tasks wait to be taken into the index (an
+agent that starts waiting rings one at once, and every pass takes them all in first)."""
 LOAD_PAGE = 2_000
 PRUNE_EVERY_MS = 60_000
 
@@ -70,7 +73,9 @@ class Scheduler:
                 self._known[event.entity_id] = Queued.of(task) if live else None
                 self._changed.discard(event.entity_id)
         if event.name.startswith("task:") and payload.get("status") in DISPATCHABLE:
-            self.wake()
+            # with nobody waiting, this process's own events only go into the index: a pass per batch
+            if event.task is None or len(self._known) >= KNOWN_BATCH or self.waiters.anyone_idle():
+                self.wake()
         elif event.name == "agent:status" and (payload.get("evictionRequested") or payload.get("pendingPrompts")):
             self.waiters.nudge(event.entity_id)
 

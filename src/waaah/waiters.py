@@ -54,6 +54,10 @@ class Waiters:
         waiter = self._by_agent.get(agent_id)
         return waiter is not None and not waiter.future.done()
 
+    def anyone_idle(self) -> bool:
+        """Whether any agent is waiting and not yet handed anything."""
+        return any(not w.future.done() for w in self._by_agent.values())
+
     def idle_agents(self) -> list[Agent]:
         """Agents waiting and not yet handed anything, longest-waiting first."""
         return [w.agent for w in self._by_agent.values() if not w.future.done()]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import string
 from dataclasses import dataclass, field
 from typing import Any
+
+from waaah.jsontext import compact
 
 JSON = dict[str, Any]
 NOT_STORED = {"stored": False}
@@ -116,6 +117,6 @@ class Event:
     def wire_body(self) -> str:
         """`wire_payload()` as compact JSON; from `body` when the store kept it."""
         if self.body is None or "seq" in self.payload:
-            return json.dumps(self.wire_payload(), separators=(",", ":"))
+            return compact(self.wire_payload())
         return ("{" if self.body == "{}" else self.body[:-1] + ",") + f'"seq":{self.seq}}}'
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from waaah.errors import BadRequest
+from waaah.jsontext import compact
 from waaah.longpoll import LongPolls
 from waaah.service import Hub
 from waaah.service.queries import Queries
@@ -28,7 +28,7 @@ class ToolResult:
 
     @classmethod
     def of_json(cls, value: Any, is_error: bool = False) -> ToolResult:
-        return cls(json.dumps(value, separators=(",", ":")), is_error)
+        return cls(compact(value), is_error)
 
     @classmethod
     def error(cls, text: str) -> ToolResult:

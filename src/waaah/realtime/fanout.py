@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waaah.domain.records import Event
+from waaah.jsontext import compact
 from waaah.realtime.board import Board
 from waaah.realtime.subscriptions import Matcher, matcher
 from waaah.realtime.wire import Outgoing
@@ -35,7 +36,7 @@ def message(name: str, data_json: str) -> Outgoing:
 
 
 def encode(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))
+    return compact(data)
 
 
 @dataclass(eq=False, slots=True)

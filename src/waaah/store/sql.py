@@ -8,7 +8,6 @@ parameters that each backend adapts to its own style.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, Protocol, TypeVar
@@ -21,6 +20,7 @@ from waaah.domain.queue import Queued
 from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
+from waaah.jsontext import compact
 from waaah.store.base import SEARCH_WINDOW, TaskQuery, chunked
 from waaah.store.hooks_sql import HookRows
 
@@ -60,7 +60,7 @@ def _layout(cls: type) -> tuple[tuple[str, bool], ...]:
 
 def _json(value: Any) -> str:
     # an empty tuple is most list columns of most records; a tuple encodes as a list
-    return "[]" if value == () else json.dumps(value, separators=(",", ":"))
+    return "[]" if value == () else compact(value)
 
 
 def encode(name: str, value: Any) -> Any:
