@@ -82,6 +82,7 @@ class _Registered(WebSocket):  # type: ignore[misc]
         self.socket: Any = getattr(handler, "__self__", None)  # the engineio AsyncSocket being upgraded
         self.protocol: Any = None
         self.sending = 0
+        self.plain = False
 
     async def __call__(self, environ: dict[str, Any]) -> Any:
         protocol = getattr(environ.get("asgi.send"), "__self__", None)
@@ -109,9 +110,14 @@ class _Registered(WebSocket):  # type: ignore[misc]
 
     def writable_now(self) -> bool:
         """Nothing of Engine.IO's in flight for this socket, and a plain, open, unpaused websocket."""
-        socket, protocol = self.socket, self.protocol
+        socket = self.socket
         # no packet queued or being written: every put is counted until its writer is done with it
-        return (self.sending == 0 and getattr(socket.queue, "_unfinished_tasks", 1) == 0
-                and socket.upgraded and not socket.upgrading and not socket.closed
-                and protocol.conn.state is State.OPEN and not protocol.conn.extensions
-                and protocol.writable.is_set() and not protocol.transport.is_closing())
+        if self.sending or getattr(socket.queue, "_unfinished_tasks", 1) or socket.closed:
+            return False
+        protocol = self.protocol
+        if not self.plain:  # upgraded, with no extension: once so, so for the rest of the connection
+            self.plain = socket.upgraded and not socket.upgrading and not protocol.conn.extensions
+            if not self.plain:
+                return False
+        return (protocol.conn.state is State.OPEN and protocol.writable.is_set()
+                and not protocol.transport.is_closing())

@@ -69,6 +69,8 @@ def check_verify(commands: tuple[str, ...]) -> None:
 
 
 async def dependency_statuses(tx: Reader, deps: tuple[str, ...]) -> dict[str, Status]:
+    if not deps:  # most tasks: no read at all
+        return {}
     found = await tx.get_tasks(deps)
     missing = [d for d in deps if d not in found or found[d].deleted_at is not None]
     if missing:
