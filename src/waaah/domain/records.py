@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import string
 from dataclasses import dataclass, field
@@ -12,6 +13,11 @@ from waaah.jsontext import compact
 JSON = dict[str, Any]
 NOT_STORED = {"stored": False}
 """A record field's metadata when the field is no column: the store neither writes nor reads it."""
+
+
+def stored_fields(record: Any) -> list[dataclasses.Field[Any]]:
+    """The fields of a record type (or record) that are columns: all but those marked NOT_STORED."""
+    return [f for f in dataclasses.fields(record) if f.metadata.get("stored", True)]
 _BASE36 = string.digits + string.ascii_lowercase
 
 

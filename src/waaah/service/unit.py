@@ -8,7 +8,7 @@ from typing import Any
 from waaah.domain.agents import Agent, AgentStatus, derive_status
 from waaah.domain.checks import Check, summary
 from waaah.domain.lifecycle import BUSY
-from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
+from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt, stored_fields
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import TranscriptEntry, entry_json
 from waaah.domain.views import (
@@ -28,8 +28,7 @@ AGENT_STATUS = "agent:status"
 
 
 def _column_changes(old: Any, new: Any) -> dict[str, Any]:
-    return {f.name: getattr(new, f.name) for f in dataclasses.fields(new)
-            if f.metadata.get("stored", True) and getattr(old, f.name) != getattr(new, f.name)}
+    return {f.name: getattr(new, f.name) for f in stored_fields(new) if getattr(old, f.name) != getattr(new, f.name)}
 
 
 class UnitOfWork:

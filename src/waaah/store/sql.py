@@ -7,7 +7,6 @@ parameters that each backend adapts to its own style.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, Protocol, TypeVar
@@ -17,7 +16,7 @@ from waaah.domain.checks import Check
 from waaah.domain.json_limits import decode
 from waaah.domain.lifecycle import DISPATCHABLE, Status
 from waaah.domain.queue import Queued
-from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt
+from waaah.domain.records import Event, HistoryEntry, Message, ReviewComment, SystemPrompt, stored_fields
 from waaah.domain.tasks import Task
 from waaah.domain.transcripts import Span, TranscriptEntry
 from waaah.jsontext import compact
@@ -44,7 +43,7 @@ class Connection(Protocol):
 
 
 def columns(cls: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls) if f.metadata.get("stored", True)]
+    return [f.name for f in stored_fields(cls)]
 
 
 _LAYOUTS: dict[type, tuple[tuple[str, bool], ...]] = {}
@@ -159,7 +158,6 @@ class SqlTx(HookRows):
     def __init__(self, conn: Connection, last_seq: int | None = None) -> None:
         self.conn = conn
         self._seq: int | None = last_seq
-        self._stored_seq = last_seq  # the counter as this transaction has written (or read) it
         self._seq_dirty = False
 
     async def _all(self, cls: type[R], sql: str, params: dict[str, Any] | None = None) -> list[R]:
@@ -427,7 +425,9 @@ class SqlTx(HookRows):
         return await self._all(Event, sql, {"seq": seq})
 
     async def append_event(self, name: str, entity_id: str, payload: dict[str, Any], now: int) -> Event:
-        self._seq = await self._first_seq() if self._seq is None else self._seq + 1
+        if self._seq is None:  # a transaction that did not start from `last_seq`
+            self._seq = await self.last_seq()
+        self._seq += 1
         self._seq_dirty = True
         body = _json(payload)
         await self.conn.run(EVENT_INSERT, {"seq": self._seq, "name": name, "entity_id": entity_id,
@@ -443,17 +443,12 @@ class SqlTx(HookRows):
         return await self.conn.run("DELETE FROM events WHERE created_at < :before AND seq < :last",
                                    {"before": before, "last": last})
 
-    async def _first_seq(self) -> int:
-        """The seq of this transaction's first event, when it did not start from `last_seq`."""
-        self._stored_seq = await self.last_seq()
-        return self._stored_seq + 1
-
     @property
     def newest_seq(self) -> int | None:
         """The seq of the last event this transaction appended (None when it appended none)."""
         return self._seq if self._seq_dirty else None
 
     async def flush(self) -> None:
-        """Persist the sequence counter (when it is not yet where the events left it); called just before commit."""
-        if self.COUNTER and self._seq != self._stored_seq:
+        """Persist the sequence counter (where the counter row keeps it); called just before commit."""
+        if self.COUNTER and self._seq_dirty:
             await self.conn.run("UPDATE counters SET value = :v WHERE name = 'event_seq'", {"v": self._seq})
